@@ -1,0 +1,202 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { commitReservationItems, noLiveReservationChecks } from '../../inventory/adapters/dynamo-inventory-repository';
+import { livePaymentCheck, noLivePaymentCheck } from '../../payments/adapters/transact-items';
+import { outboxPut, type TransactItem } from '../../shared/ddb/outbox';
+import { cancellationCodes } from '../../shared/ddb/transactions';
+import type {
+  EventOf,
+  OrderCancellationRequestedV1,
+  OrderCancelledV1,
+  OrderConfirmedV1,
+  OrderPlacedV1,
+  OrderSagaFailedV1,
+} from '../../shared/events/catalog';
+import type { EventEnvelope } from '../../shared/events/envelope';
+import { ENTITY, keys, REQUEST_KEY_TTL_SECONDS, TABLE, ttlFromNow } from '../../shared/table/layout';
+import {
+  type CancelOutcome,
+  type ConfirmOutcome,
+  type CreateOutcome,
+  isFinal,
+  type Order,
+  type OrderRepository,
+  type RequestKey,
+} from '../domain/order';
+
+const CONFLICT_RETRIES = 4;
+const FAILED = 'ConditionalCheckFailed';
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
+
+const ORDER_FIELDS = [
+  'orderId',
+  'customerId',
+  'status',
+  'reason',
+  'items',
+  'totalCents',
+  'currency',
+  'paymentToken',
+  'createdAt',
+  'updatedAt',
+  'version',
+  'correlationId',
+  'cancelRequestedAt',
+  'sagaFailure',
+] as const;
+
+export function toOrder(item: Record<string, unknown>): Order {
+  const order: Record<string, unknown> = {};
+  for (const field of ORDER_FIELDS) if (item[field] !== undefined) order[field] = item[field];
+  return order as unknown as Order;
+}
+
+/** The stored form of an order: open orders stay in the reconciler's sparse index until they are final. */
+export function orderItem(order: Order): Record<string, unknown> {
+  return {
+    ...keys.order(order.orderId),
+    ...(isFinal(order.status) ? {} : keys.openOrder(order.orderId, order.createdAt)),
+    entity: ENTITY.order,
+    ...order,
+  };
+}
+
+export class DynamoOrderRepository implements OrderRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private putNext(previous: Order, next: Order): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: orderItem(next),
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: { ':version': previous.version },
+      },
+    };
+  }
+
+  /** Runs a transaction; returns the cancellation codes when conditions failed (retrying plain conflicts). */
+  private async transact(items: TransactItem[]): Promise<string[] | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        return undefined;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) throw error;
+        if (codes.includes('TransactionConflict') && attempt < CONFLICT_RETRIES) {
+          await pause(attempt);
+          continue;
+        }
+        return codes;
+      }
+    }
+  }
+
+  async create(
+    order: Order,
+    event: EventOf<typeof OrderPlacedV1>,
+    requestKey: RequestKey | undefined,
+  ): Promise<CreateOutcome> {
+    const items: TransactItem[] = [
+      { Put: { TableName: this.tableName, Item: orderItem(order), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ];
+    if (requestKey) {
+      const nowMs = Date.parse(order.createdAt);
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.requestKey(requestKey.key),
+            entity: ENTITY.requestKey,
+            requestHash: requestKey.hash,
+            orderId: order.orderId,
+            createdAt: order.createdAt,
+            [TABLE.ttlAttribute]: ttlFromNow(REQUEST_KEY_TTL_SECONDS, nowMs),
+          },
+          // An expired key (TTL not swept yet) may be used again.
+          ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
+          ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
+          ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000) },
+        },
+      });
+    }
+    items.push(outboxPut(this.tableName, event));
+    const codes = await this.transact(items);
+    if (!codes) return { created: true };
+    if (requestKey && codes[1] === 'ConditionalCheckFailed') {
+      const existing = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.requestKey(requestKey.key), ConsistentRead: true }),
+      );
+      if (existing.Item) {
+        return {
+          created: false,
+          existingOrderId: String(existing.Item.orderId),
+          existingHash: String(existing.Item.requestHash),
+        };
+      }
+    }
+    throw new Error(`Order ${order.orderId} could not be created: ${codes.join(', ')}`);
+  }
+
+  async get(orderId: string): Promise<Order | undefined> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.order(orderId), ConsistentRead: true }),
+    );
+    return result.Item ? toOrder(result.Item) : undefined;
+  }
+
+  private async writeWithEvent(previous: Order, next: Order, event: EventEnvelope): Promise<boolean> {
+    const codes = await this.transact([this.putNext(previous, next), outboxPut(this.tableName, event)]);
+    return codes === undefined;
+  }
+
+  requestCancellation(
+    previous: Order,
+    next: Order,
+    event: EventOf<typeof OrderCancellationRequestedV1>,
+  ): Promise<boolean> {
+    return this.writeWithEvent(previous, next, event);
+  }
+
+  recordSagaFailure(previous: Order, next: Order, event: EventOf<typeof OrderSagaFailedV1>): Promise<boolean> {
+    return this.writeWithEvent(previous, next, event);
+  }
+
+  /** Order CONFIRMED + holds turned into sales + "a live payment exists" + event: one transaction. */
+  async confirm(previous: Order, next: Order, event: EventOf<typeof OrderConfirmedV1>): Promise<ConfirmOutcome> {
+    const commits = commitReservationItems(this.tableName, next.orderId, next.items, next.updatedAt);
+    const codes = await this.transact([
+      this.putNext(previous, next),
+      ...commits,
+      livePaymentCheck(this.tableName, next.orderId),
+      outboxPut(this.tableName, event),
+    ]);
+    if (!codes) return 'confirmed';
+    if (codes[0] !== 'None') return 'staleOrder';
+    const failedLine = next.items.find((_, i) => codes[1 + i * 2] === FAILED || codes[2 + i * 2] === FAILED);
+    if (failedLine) return { blocked: `the reservation of ${failedLine.sku} is not held` };
+    if (codes[1 + commits.length] === FAILED) return { blocked: 'no authorized payment' };
+    return 'staleOrder';
+  }
+
+  /** Order CANCELLED + "no stock held, no live payment" + event: one transaction. */
+  async cancel(previous: Order, next: Order, event: EventOf<typeof OrderCancelledV1>): Promise<CancelOutcome> {
+    const skus = next.items.map((l) => l.sku);
+    const codes = await this.transact([
+      this.putNext(previous, next),
+      ...noLiveReservationChecks(this.tableName, next.orderId, skus),
+      noLivePaymentCheck(this.tableName, next.orderId),
+      outboxPut(this.tableName, event),
+    ]);
+    if (!codes) return 'cancelled';
+    if (codes[0] !== 'None') return 'staleOrder';
+    const held = skus.filter((_, i) => codes[1 + i] === FAILED);
+    if (held.length > 0) return { blocked: `stock is still held or sold for ${held.join(', ')}` };
+    if (codes[1 + skus.length] === FAILED) return { blocked: 'a payment is still live' };
+    return 'staleOrder';
+  }
+}

@@ -1,0 +1,20 @@
+/** Consumer of OrderPlaced and OrderCancellationRequested: starts the checkout or the cancellation saga, once. */
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { eventConsumer } from '../../shared/events/consumer';
+import { SUBSCRIPTIONS } from '../../shared/events/subscriptions';
+import { ENV, requireEnv } from '../../shared/runtime/config';
+import { logger } from '../../shared/runtime/powertools';
+import { StepFunctionsSagaStarter } from '../adapters/sfn-saga-starter';
+import { startCancellation, startCheckout } from '../domain/checkout-starter';
+import { ordersDeps } from '../wiring';
+
+const saga = new StepFunctionsSagaStarter(new SFNClient({}), requireEnv(ENV.stateMachineArn));
+
+export const handler = eventConsumer('CheckoutStarter', SUBSCRIPTIONS.checkoutStarter.events, async (event) => {
+  const outcome =
+    event.type === 'OrderPlaced'
+      ? await startCheckout(saga, event)
+      : await startCancellation({ orders: ordersDeps.orders, saga }, event);
+  logger.info('saga start', { outcome });
+  return { outcome };
+});
