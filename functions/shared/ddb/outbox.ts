@@ -13,6 +13,15 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 export const OUTBOX_PAYLOAD_ATTRIBUTE = 'payload';
 export const OUTBOX_TYPE_ATTRIBUTE = 'eventType';
 
+/**
+ * The event source mapping's filter (EventBridge pattern syntax on the stream record): outbox inserts only.
+ * TTL deletions and every other item's changes never reach the relay.
+ */
+export const OUTBOX_STREAM_FILTER = {
+  eventName: ['INSERT'],
+  dynamodb: { Keys: { pk: { S: [{ prefix: keys.outboxPrefix }] } } },
+};
+
 export function outboxItem(envelope: EventEnvelope): Record<string, unknown> {
   return {
     ...keys.outbox(envelope.id),

@@ -6,11 +6,11 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { keys } from '../../../functions/shared/table/layout';
+import { OUTBOX_STREAM_FILTER } from '../../../functions/shared/ddb/outbox';
 import { AppFunction } from '../app-function';
 
 export interface PlatformServiceProps {
@@ -53,12 +53,7 @@ export class PlatformService extends Construct {
         parallelizationFactor: RELAY_MAPPING.parallelizationFactor,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(props.relayDeadLetterQueue),
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { Keys: { pk: { S: FilterRule.beginsWith(keys.outboxPrefix) } } },
-          }),
-        ],
+        filters: [FilterCriteria.filter(OUTBOX_STREAM_FILTER)],
       }),
     );
   }
