@@ -186,3 +186,22 @@ describe('listPayments', () => {
     await expect(listPayments(deps, 'ORDER-UNKNOWN')).rejects.toBeInstanceOf(NotFoundError);
   });
 });
+
+describe('voidPayment after the step gave up', () => {
+  it('voids an authorization the provider made but the step never recorded', async () => {
+    const charge = await order('tok_visa');
+    // The provider approved (e.g. every response was lost), the saga gave up with PAYMENT_FAILED.
+    await deps.provider.authorize({
+      idempotencyKey: `authorize-${charge.orderId}`,
+      amountCents: 2500,
+      currency: 'EUR',
+      paymentToken: 'tok_visa',
+      reference: charge.orderId,
+    });
+    expect(await voidPayment(deps, charge.orderId, context)).toBeUndefined();
+    const entry = await doc.send(
+      new GetCommand({ TableName: tableName, Key: keys.providerLedger(`authorize-${charge.orderId}`) }),
+    );
+    expect(entry.Item?.status).toBe('VOIDED');
+  });
+});

@@ -191,7 +191,7 @@ export class DynamoInventoryRepository implements InventoryRepository {
           TableName: this.tableName,
           Item: {
             ...keys.reservation(orderId, line.sku),
-            ...keys.heldReservation(line.sku, orderId),
+            ...keys.heldReservation(orderId, line.sku, now),
             entity: ENTITY.reservation,
             orderId,
             sku: line.sku,

@@ -18,7 +18,7 @@ import {
   type CancelOutcome,
   type ConfirmOutcome,
   type CreateOutcome,
-  isFinal,
+  isSettled,
   type Order,
   type OrderRepository,
   type RequestKey,
@@ -51,11 +51,11 @@ export function toOrder(item: Record<string, unknown>): Order {
   return order as unknown as Order;
 }
 
-/** The stored form of an order: open orders stay in the reconciler's sparse index until they are final. */
+/** The stored form of an order: it stays in the reconciler's sparse index of open orders until it is settled. */
 export function orderItem(order: Order): Record<string, unknown> {
   return {
     ...keys.order(order.orderId),
-    ...(isFinal(order.status) ? {} : keys.openOrder(order.orderId, order.createdAt)),
+    ...(isSettled(order) ? {} : keys.openOrder(order.orderId, order.createdAt)),
     entity: ENTITY.order,
     ...order,
   };

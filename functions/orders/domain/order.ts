@@ -96,6 +96,13 @@ export interface OrdersDeps {
 
 export const isFinal = (status: OrderStatus): boolean => status === 'CONFIRMED' || status === 'CANCELLED';
 
+/**
+ * Settled: nothing more will happen to the order unless someone acts. A confirmed order with a pending cancellation
+ * request is not settled (its cancellation saga has work to do), so the reconciler keeps watching it.
+ */
+export const isSettled = (order: Pick<Order, 'status' | 'cancelRequestedAt'>): boolean =>
+  order.status === 'CANCELLED' || (order.status === 'CONFIRMED' && !order.cancelRequestedAt);
+
 /** Merges lines of the same sku (quantities add up) and orders them by sku, so transactions are deterministic. */
 export function mergeLines(items: readonly { sku: string; quantity: number }[]): { sku: string; quantity: number }[] {
   const merged = new Map<string, number>();

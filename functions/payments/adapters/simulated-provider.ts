@@ -125,6 +125,11 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     }
   }
 
+  async findAuthorization(idempotencyKey: string): Promise<string | undefined> {
+    const entry = await this.entry(idempotencyKey);
+    return entry?.outcome === 'APPROVED' ? (entry.providerRef ?? `psp_${idempotencyKey}`) : undefined;
+  }
+
   void(request: { idempotencyKey: string; providerRef: string }): Promise<void> {
     return this.move(request.providerRef, ['AUTHORIZED'], 'VOIDED');
   }

@@ -18,6 +18,8 @@ import type { PaymentProvider } from './provider';
 
 /** One authorization per order: the payment id is derived from the order id. */
 export const paymentIdFor = (orderId: string): string => `pay_${orderId}`;
+/** The provider idempotency key of an order's authorization: every retry of the step sends the same one. */
+export const authorizeKey = (orderId: string): string => `authorize-${orderId}`;
 
 export interface Payment {
   readonly paymentId: string;
@@ -90,7 +92,7 @@ export async function authorizePayment(
   const token = await deps.methods.tokenFor(charge.orderId);
   if (!token) throw new InvariantViolationError(`Order ${charge.orderId} has no payment token`);
   const result = await deps.provider.authorize({
-    idempotencyKey: `authorize-${charge.orderId}`,
+    idempotencyKey: authorizeKey(charge.orderId),
     amountCents: charge.amountCents,
     currency: charge.currency,
     paymentToken: token,
@@ -151,8 +153,11 @@ export async function voidPayment(
         version: 1,
         tombstone: true,
       };
-      if (await deps.payments.recordTombstone(tombstone)) return undefined;
-      continue; // an authorization landed meanwhile: undo it
+      if (!(await deps.payments.recordTombstone(tombstone))) continue; // an authorization landed meanwhile: undo it
+      // The provider may hold an authorization we never recorded (the step gave up after the provider acted).
+      const providerRef = await deps.provider.findAuthorization(authorizeKey(orderId));
+      if (providerRef) await deps.provider.void({ idempotencyKey: `void-${paymentId}`, providerRef });
+      return undefined;
     }
     if (payment.status !== 'AUTHORIZED' && payment.status !== 'CAPTURED') return payment;
     const providerRef = payment.providerRef;

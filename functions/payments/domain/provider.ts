@@ -19,6 +19,8 @@ export interface PaymentProvider {
   readonly name: string;
   /** Throws ProviderUnavailableError when the outcome is unknown (timeout, 5xx): retry with the same key. */
   authorize(request: AuthorizeRequest): Promise<AuthorizeResult>;
+  /** The reference of an approved authorization made with this idempotency key, if the provider holds one. */
+  findAuthorization(idempotencyKey: string): Promise<string | undefined>;
   /** Releases an authorization (nothing is charged). Repeating it is harmless. */
   void(request: { readonly idempotencyKey: string; readonly providerRef: string }): Promise<void>;
   /** Returns a captured amount in full. Repeating it is harmless. */

@@ -60,9 +60,12 @@ export const keys = {
   /** Units of one sku held for one order. */
   reservation: (orderId: string, sku: string): ItemKey => ({ pk: `ORDER#${orderId}`, sk: `RESERVATION#${sku}` }),
   reservationPrefix: 'RESERVATION#',
-  /** Sparse index entry kept only while a reservation is HELD: finds the live holds of a sku. */
-  heldReservation: (sku: string, orderId: string): Gsi1Key => ({ gsi1pk: `HELD#${sku}`, gsi1sk: orderId }),
-  heldReservationPartition: (sku: string): string => `HELD#${sku}`,
+  /** Sparse index entry kept only while a reservation is HELD: the reconciler finds old holds by time. */
+  heldReservation: (orderId: string, sku: string, createdAt: string): Gsi1Key => ({
+    gsi1pk: `HELD#${shardOf(orderId, OPEN_ORDER_SHARDS)}`,
+    gsi1sk: `${createdAt}#${orderId}#${sku}`,
+  }),
+  heldReservationPartition: (shard: number): string => `HELD#${shard}`,
 
   /** A payment of an order. */
   payment: (orderId: string, paymentId: string): ItemKey => ({ pk: `ORDER#${orderId}`, sk: `PAYMENT#${paymentId}` }),
