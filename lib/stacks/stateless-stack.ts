@@ -15,6 +15,7 @@ import { NotificationsService } from '../constructs/domains/notifications-servic
 import { OrdersService } from '../constructs/domains/orders-service';
 import { PaymentsService } from '../constructs/domains/payments-service';
 import { PlatformService } from '../constructs/domains/platform-service';
+import { Reconciler } from '../constructs/domains/reconciler';
 import type { DlqKey } from '../constructs/events/dead-letter-queues';
 import { EventSubscriptions } from '../constructs/events/event-subscriptions';
 import { Observability } from '../constructs/observability/observability';
@@ -66,6 +67,12 @@ export class StatelessStack extends Stack {
       sagaFailureRecorder: orders.sagaFailureRecorder,
     });
 
+    const reconciler = new Reconciler(this, 'Reconciler', {
+      table,
+      stateMachine: this.saga.stateMachine,
+      deadLetterQueue: dlqs.reconciler,
+    });
+
     const routeFunctions = new Map(
       [catalog, inventory, orders, payments, notifications].flatMap((service) => [...service.routeFunctions]),
     );
@@ -89,6 +96,10 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'ReconcilerFunctionName', {
+      value: reconciler.function.functionName,
+      description: 'Invoke on demand: npm run reconcile',
+    });
     new CfnOutput(this, 'CheckoutStateMachineArn', {
       value: this.saga.stateMachine.stateMachineArn,
       description: 'Checkout saga: find an execution by order id in the Step Functions console',

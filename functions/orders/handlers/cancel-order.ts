@@ -8,6 +8,6 @@ import { ordersDeps } from '../wiring';
 export const handler = sagaStep('CancelOrder', async (payload, events) => {
   const reason = payload.reason ?? 'SYSTEM_ERROR';
   const order = await cancelOrder(ordersDeps, payload.orderId, reason, events);
-  metrics.addDimension('reason', reason).addMetric(METRIC.ordersCancelled, MetricUnit.Count, 1);
+  metrics.singleMetric().addDimension('reason', reason).addMetric(METRIC.ordersCancelled, MetricUnit.Count, 1);
   return { orderId: order.orderId, status: order.status, reason: order.reason ?? reason };
 });

@@ -26,7 +26,7 @@ const record = makeIdempotent(
       { executionName: detail.name, status: detail.status, error: detail.error ?? null, cause: detail.cause ?? null },
       { correlationId: orderId, causationId: event.id },
     );
-    metrics.addDimension('status', detail.status).addMetric(METRIC.sagaFailures, MetricUnit.Count, 1);
+    metrics.singleMetric().addDimension('status', detail.status).addMetric(METRIC.sagaFailures, MetricUnit.Count, 1);
     logger.error('saga execution failed', {
       orderId,
       execution: detail.name,

@@ -18,12 +18,13 @@
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../../shared/ddb/transactions';
-import { ENTITY, keys } from '../../shared/table/layout';
+import { ENTITY, keys, OPEN_ORDER_SHARDS, TABLE } from '../../shared/table/layout';
 import {
   type AuthorizeRequest,
   type AuthorizeResult,
+  type OpenAuthorization,
   type PaymentProvider,
   ProviderUnavailableError,
 } from '../domain/provider';
@@ -45,6 +46,7 @@ export interface LedgerEntry {
   readonly amountCents: number;
   readonly currency: string;
   readonly reference: string;
+  readonly createdAt: string;
 }
 
 export class SimulatedPaymentProvider implements PaymentProvider {
@@ -97,6 +99,7 @@ export class SimulatedPaymentProvider implements PaymentProvider {
 
   private async decide(request: AuthorizeRequest, token: string): Promise<AuthorizeResult> {
     const approved = APPROVED.has(token);
+    const createdAt = new Date().toISOString();
     const entry: LedgerEntry = {
       idempotencyKey: request.idempotencyKey,
       outcome: approved ? 'APPROVED' : 'DECLINED',
@@ -107,12 +110,18 @@ export class SimulatedPaymentProvider implements PaymentProvider {
       amountCents: request.amountCents,
       currency: request.currency,
       reference: request.reference,
+      createdAt,
     };
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.providerLedger(request.idempotencyKey), entity: ENTITY.providerLedger, ...entry },
+          Item: {
+            ...keys.providerLedger(request.idempotencyKey),
+            ...(approved ? keys.openAuthorization(request.idempotencyKey, createdAt) : {}),
+            entity: ENTITY.providerLedger,
+            ...entry,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -128,6 +137,37 @@ export class SimulatedPaymentProvider implements PaymentProvider {
   async findAuthorization(idempotencyKey: string): Promise<string | undefined> {
     const entry = await this.entry(idempotencyKey);
     return entry?.outcome === 'APPROVED' ? (entry.providerRef ?? `psp_${idempotencyKey}`) : undefined;
+  }
+
+  async listOpenAuthorizations(since: string, until: string): Promise<OpenAuthorization[]> {
+    const found: OpenAuthorization[] = [];
+    for (let shard = 0; shard < OPEN_ORDER_SHARDS; shard++) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: TABLE.gsi1.indexName,
+            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :since AND :until',
+            ExpressionAttributeValues: {
+              ':pk': keys.openAuthorizationPartition(shard),
+              ':since': since,
+              ':until': until,
+            },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          found.push({
+            providerRef: String(item.providerRef),
+            reference: String(item.reference),
+            createdAt: String(item.createdAt),
+          });
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return found;
   }
 
   void(request: { idempotencyKey: string; providerRef: string }): Promise<void> {
@@ -146,7 +186,7 @@ export class SimulatedPaymentProvider implements PaymentProvider {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.providerLedger(authorizeKey),
-          UpdateExpression: 'SET #status = :to',
+          UpdateExpression: 'SET #status = :to REMOVE gsi1pk, gsi1sk',
           ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')}) OR #status = :to`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':to': to, ...Object.fromEntries(from.map((s, i) => [`:from${i}`, s])) },

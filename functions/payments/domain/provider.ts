@@ -21,6 +21,8 @@ export interface PaymentProvider {
   authorize(request: AuthorizeRequest): Promise<AuthorizeResult>;
   /** The reference of an approved authorization made with this idempotency key, if the provider holds one. */
   findAuthorization(idempotencyKey: string): Promise<string | undefined>;
+  /** Authorizations the provider still holds that were made in [since, until) (for the reconciler). */
+  listOpenAuthorizations(since: string, until: string): Promise<OpenAuthorization[]>;
   /** Releases an authorization (nothing is charged). Repeating it is harmless. */
   void(request: { readonly idempotencyKey: string; readonly providerRef: string }): Promise<void>;
   /** Returns a captured amount in full. Repeating it is harmless. */
@@ -29,6 +31,13 @@ export interface PaymentProvider {
     readonly providerRef: string;
     readonly amountCents: number;
   }): Promise<void>;
+}
+
+export interface OpenAuthorization {
+  readonly providerRef: string;
+  /** What the platform passed as `reference`: the order id. */
+  readonly reference: string;
+  readonly createdAt: string;
 }
 
 export class ProviderUnavailableError extends Error {

@@ -14,7 +14,7 @@ export const TABLE = {
   gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
 } as const;
 
-/** Number of shards of the "open orders" index partition (spreads the reconciler's index writes). */
+/** Number of shards of the reconciler's sparse index partitions (open orders, held reservations, open authorizations). */
 export const OPEN_ORDER_SHARDS = 8;
 
 export interface ItemKey {
@@ -91,6 +91,12 @@ export const keys = {
 
   /** The simulated payment provider's ledger entry for one idempotency key. */
   providerLedger: (idempotencyKey: string): ItemKey => ({ pk: `PSP#${idempotencyKey}`, sk: 'LEDGER' }),
+  /** Sparse index entry of an authorization the provider still holds (what a real provider's list API returns). */
+  openAuthorization: (idempotencyKey: string, createdAt: string): Gsi1Key => ({
+    gsi1pk: `PSP_OPEN#${shardOf(idempotencyKey, OPEN_ORDER_SHARDS)}`,
+    gsi1sk: `${createdAt}#${idempotencyKey}`,
+  }),
+  openAuthorizationPartition: (shard: number): string => `PSP_OPEN#${shard}`,
 
   /** An event waiting in the transactional outbox; the stream carries it to the relay. */
   outbox: (eventId: string): ItemKey => ({ pk: `OUTBOX#${eventId}`, sk: 'OUTBOX' }),
