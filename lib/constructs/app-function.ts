@@ -16,6 +16,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ENV } from '../../functions/shared/runtime/config';
 import { METRICS_NAMESPACE } from '../../functions/shared/runtime/powertools';
+import { acknowledgeFunctionDefaults, acknowledgeTableIndexGrant } from '../nag-suppressions';
 
 export const FUNCTIONS_DIR = join(__dirname, '..', '..', 'functions');
 const PROJECT_ROOT = join(__dirname, '..', '..');
@@ -76,6 +77,7 @@ export class AppFunction extends NodejsFunction {
         externalModules: [],
       },
     });
+    acknowledgeFunctionDefaults(this);
   }
 
   /** TABLE_NAME + read or read/write data access. */
@@ -83,6 +85,7 @@ export class AppFunction extends NodejsFunction {
     this.addEnvironment(ENV.tableName, table.tableName);
     if (access === 'read') table.grantReadData(this);
     else table.grantReadWriteData(this);
+    acknowledgeTableIndexGrant(this, table);
     return this;
   }
 

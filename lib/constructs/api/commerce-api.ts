@@ -16,6 +16,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTES } from '../../../functions/shared/api/routes';
+import { acknowledgePublicApi } from '../../nag-suppressions';
 
 export interface CommerceApiProps {
   readonly apiName: string;
@@ -34,6 +35,7 @@ export class CommerceApi extends Construct {
   constructor(scope: Construct, id: string, props: CommerceApiProps) {
     super(scope, id);
     this.httpApi = new HttpApi(this, 'HttpApi', { apiName: props.apiName, createDefaultStage: false });
+    acknowledgePublicApi(this.httpApi);
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,

@@ -32,6 +32,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { SAGA_ERRORS } from '../../../functions/shared/errors';
 import type { CancelReason } from '../../../functions/shared/events/catalog';
+import { acknowledgeStateMachineRole } from '../../nag-suppressions';
 
 export interface CheckoutSagaSteps {
   readonly reserveInventory: IFunction;
@@ -44,11 +45,18 @@ export interface CheckoutSagaSteps {
 
 export interface CheckoutSagaProps {
   readonly steps: CheckoutSagaSteps;
-  /** @default 10 minutes */
+  /**
+   * Longer than the worst retry budget (forward retries plus three compensations retrying with 10-second function
+   * timeouts is about 11 minutes), so a slowly recovering compensation finishes instead of timing out mid-chain.
+   * @default 30 minutes
+   */
   readonly timeout?: Duration;
 }
 
 /** State names, defined once: the console, the local inspector and fault injection refer to them. */
+/** The state machine's own timeout (see CheckoutSagaProps.timeout). */
+export const SAGA_TIMEOUT = Duration.minutes(30);
+
 export const SAGA_STATES = {
   route: 'Route',
   reserveInventory: 'ReserveInventory',
@@ -169,10 +177,11 @@ export class CheckoutSaga extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(definition),
-      timeout: props.timeout ?? Duration.minutes(10),
+      timeout: props.timeout ?? SAGA_TIMEOUT,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },
       comment: 'Checkout saga: reserve -> authorize -> confirm, compensations in reverse',
     });
+    acknowledgeStateMachineRole(this.stateMachine, Object.values(steps));
   }
 }

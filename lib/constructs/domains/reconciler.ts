@@ -2,7 +2,7 @@
  * The reconciler: a scheduled function (also invoked on demand) that finishes what the saga could not, through the
  * same idempotent operations (see functions/platform/domain/reconcile.ts).
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -11,6 +11,7 @@ import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ENV } from '../../../functions/shared/runtime/config';
+import { acknowledgeExecutionRead } from '../../nag-suppressions';
 import { AppFunction } from '../app-function';
 
 export interface ReconcilerProps {
@@ -44,8 +45,11 @@ export class Reconciler extends Construct {
       .bindTable(props.table, 'readWrite')
       .bindStateMachine(props.stateMachine);
     props.stateMachine.grantRead(this.function);
+    acknowledgeExecutionRead(this.function, props.stateMachine);
     this.function.configureAsyncInvoke({ retryAttempts: 0, onFailure: new SqsDestination(props.deadLetterQueue) });
     this.schedule = new Rule(this, 'Schedule', {
+      // Named after the stack: the dead-letter queue's policy admits this stage's default-bus rules by that prefix.
+      ruleName: `${Stack.of(this).stackName}-ReconcilerSchedule`,
       description: 'Runs the reconciler',
       schedule: Schedule.rate(props.every ?? RECONCILER_DEFAULTS.every),
       targets: [

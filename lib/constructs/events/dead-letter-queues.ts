@@ -7,6 +7,7 @@ import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SUBSCRIPTIONS } from '../../../functions/shared/events/subscriptions';
+import { acknowledgeDeadLetterQueue } from '../../nag-suppressions';
 
 export const DLQ_IDS = {
   outboxRelay: 'OutboxRelay',
@@ -47,6 +48,7 @@ export class DeadLetterQueues extends Construct {
     ]);
     this.queues = Object.fromEntries(entries) as Record<DlqKey, Queue>;
     for (const queue of Object.values(this.queues)) {
+      acknowledgeDeadLetterQueue(queue);
       queue.addToResourcePolicy(
         new PolicyStatement({
           sid: 'AllowStageEventRules',

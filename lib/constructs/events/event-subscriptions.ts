@@ -8,7 +8,7 @@
  *  - processing: the function ran and threw: Lambda's asynchronous retries, then its on-failure destination (the
  *    same queue), which keeps the event together with the error.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -68,10 +68,12 @@ export class EventSubscriptions extends Construct {
         props.deadLetterQueues[key],
       );
     }
-    // Step Functions sends status changes to the account's default bus.
+    // Step Functions sends status changes to the account's default bus. The rule is named after the stack, so the
+    // dead-letter queue's policy (which admits this stage's default-bus rules by name prefix) matches it exactly.
     rules.sagaFailures = subscribe(
       'SagaFailures',
       {
+        ruleName: `${Stack.of(this).stackName}-SagaFailures`,
         description: 'Failed, timed-out or aborted checkout executions',
         eventPattern: {
           source: [STEP_FUNCTIONS_STATUS_CHANGE.source],
