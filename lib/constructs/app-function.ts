@@ -1,6 +1,6 @@
 /**
- * The house Lambda function: Node.js 22 on arm64, bundled by esbuild (minified, source maps, the AWS SDK included so
- * the bundle is what runs), its own log group, active tracing, Powertools configuration, and bind helpers that set
+ * The house Lambda function: Node.js 22 on arm64, bundled by esbuild (minified, source maps, the AWS SDK from the
+ * runtime), its own log group, active tracing, Powertools configuration, and bind helpers that set
  * an environment variable and grant the matching permission together, so the two never drift apart.
  */
 
@@ -9,7 +9,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -19,6 +19,22 @@ import { METRICS_NAMESPACE } from '../../functions/shared/runtime/powertools';
 import { acknowledgeFunctionDefaults, acknowledgeTableIndexGrant } from '../nag-suppressions';
 
 export const FUNCTIONS_DIR = join(__dirname, '..', '..', 'functions');
+
+/**
+ * How every function is bundled (exported so the bundle-size budget test bundles exactly the same way).
+ * The AWS SDK v3 is left to the Lambda runtime, which ships it: bundling it would add 300-400 KB to every function
+ * (see docs/decisions/0009-sdk-from-the-runtime.md); everything else is bundled, tree-shaken and minified.
+ */
+export const BUNDLING: BundlingOptions = {
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  target: 'node22',
+  format: OutputFormat.CJS,
+  // Prefer ES module builds so esbuild can drop what a function does not use.
+  mainFields: ['module', 'main'],
+  externalModules: ['@aws-sdk/*'],
+};
 const PROJECT_ROOT = join(__dirname, '..', '..');
 
 export interface AppFunctionProps {
@@ -65,17 +81,7 @@ export class AppFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        format: OutputFormat.CJS,
-        // Prefer ES module builds so esbuild can drop the parts of the SDK a function does not use.
-        mainFields: ['module', 'main'],
-        // Bundle the SDK: the code that runs is the code that was tested, and cold starts do not walk the runtime's SDK.
-        externalModules: [],
-      },
+      bundling: BUNDLING,
     });
     acknowledgeFunctionDefaults(this);
   }
