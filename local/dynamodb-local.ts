@@ -19,6 +19,11 @@ export interface DynamoDbLocalOptions {
   readonly startTimeoutMs?: number;
   /** Forward the jar's output to this process's stderr. @default false */
   readonly verbose?: boolean;
+  /**
+   * One database for every client, whatever its access key and region (`-sharedDb`), so that a developer's
+   * own tools see the same tables as the runtime. @default false (one database per access key and region)
+   */
+  readonly sharedDb?: boolean;
 }
 
 export interface DynamoDbLocal {
@@ -144,6 +149,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   } else {
     args.push('-inMemory');
   }
+  if (options.sharedDb) args.push('-sharedDb');
   const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let errText = '';
   child.stderr?.on('data', (chunk: Buffer) => {
