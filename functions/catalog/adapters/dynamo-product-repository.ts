@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor } from '../../shared/ddb/cursor';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { pickFields, tryTransaction } from '../../shared/ddb/items';
 import { outboxPut } from '../../shared/ddb/outbox';
-import { cancellationCodes } from '../../shared/ddb/transactions';
+import { queryPage } from '../../shared/ddb/queries';
 import type { EventOf, ProductCreatedV1 } from '../../shared/events/catalog';
 import { ENTITY, keys, TABLE } from '../../shared/table/layout';
 import type { Product, ProductPage, ProductRepository } from '../domain/product';
@@ -17,13 +17,8 @@ const PRODUCT_FIELDS = [
   'createdAt',
   'updatedAt',
   'version',
-] as const;
-
-function toProduct(item: Record<string, unknown>): Product {
-  const product: Record<string, unknown> = {};
-  for (const field of PRODUCT_FIELDS) if (item[field] !== undefined) product[field] = item[field];
-  return product as unknown as Product;
-}
+];
+const toProduct = (item: Record<string, unknown>) => pickFields<Product>(item, PRODUCT_FIELDS);
 
 export class DynamoProductRepository implements ProductRepository {
   constructor(
@@ -31,33 +26,23 @@ export class DynamoProductRepository implements ProductRepository {
     private readonly tableName: string,
   ) {}
 
-  async create(product: Product, event: EventOf<typeof ProductCreatedV1>): Promise<boolean> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.product(product.sku),
-                  ...keys.productListing(product.sku),
-                  entity: ENTITY.product,
-                  ...product,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            outboxPut(this.tableName, event),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (codes?.[0] === 'ConditionalCheckFailed') return false;
-      throw error;
-    }
+  /** Product and ProductCreated in one transaction; false when the sku exists (the only condition). */
+  create(product: Product, event: EventOf<typeof ProductCreatedV1>): Promise<boolean> {
+    return tryTransaction(this.client, [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.product(product.sku),
+            ...keys.productListing(product.sku),
+            entity: ENTITY.product,
+            ...product,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      outboxPut(this.tableName, event),
+    ]);
   }
 
   async get(sku: string): Promise<Product | undefined> {
@@ -65,26 +50,14 @@ export class DynamoProductRepository implements ProductRepository {
     return result.Item ? toProduct(result.Item) : undefined;
   }
 
-  /** Reads one item more than asked, so `nextCursor` is null exactly on the last page. */
   async list(limit: number, cursor: string | undefined): Promise<ProductPage> {
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: TABLE.gsi1.indexName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE.gsi1.partitionKey },
-        ExpressionAttributeValues: { ':pk': keys.catalogPartition },
-        Limit: limit + 1,
-        ExclusiveStartKey: decodeCursor(cursor, { attribute: TABLE.gsi1.partitionKey, value: keys.catalogPartition }),
-      }),
-    );
-    const items = result.Items ?? [];
-    const page = items.slice(0, limit);
-    const last = page[page.length - 1];
-    const nextCursor =
-      items.length > limit && last
-        ? encodeCursor({ pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk })
-        : null;
-    return { items: page.map(toProduct), nextCursor };
+    const page = await queryPage(this.client, {
+      tableName: this.tableName,
+      index: TABLE.gsi1,
+      partition: keys.catalogPartition,
+      limit,
+      cursor,
+    });
+    return { items: page.items.map(toProduct), nextCursor: page.nextCursor };
   }
 }

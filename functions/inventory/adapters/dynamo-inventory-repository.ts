@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { tryTransaction } from '../../shared/ddb/items';
 import { outboxPut, type TransactItem } from '../../shared/ddb/outbox';
 import { cancellationCodes } from '../../shared/ddb/transactions';
 import { TransientError } from '../../shared/errors';
@@ -306,12 +307,6 @@ export class DynamoInventoryRepository implements InventoryRepository {
       ];
     });
     if (event) items.push(outboxPut(this.tableName, event));
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (cancellationCodes(error)) return false;
-      throw error;
-    }
+    return tryTransaction(this.client, items);
   }
 }

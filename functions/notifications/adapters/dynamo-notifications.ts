@@ -1,12 +1,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor } from '../../shared/ddb/cursor';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { pickFields, tryTransaction } from '../../shared/ddb/items';
 import { outboxPut } from '../../shared/ddb/outbox';
-import { cancellationCodes } from '../../shared/ddb/transactions';
+import { queryPage } from '../../shared/ddb/queries';
 import type { EventOf, NotificationSentV1, NotificationType } from '../../shared/events/catalog';
 import { ENTITY, keys } from '../../shared/table/layout';
 import type { NotificationView } from '../contract';
 import type { Notification, NotificationRepository } from '../domain/notify';
+
+const NOTIFICATION_FIELDS = ['orderId', 'type', 'channel', 'sentAt'];
 
 export class DynamoNotifications implements NotificationRepository {
   constructor(
@@ -26,57 +28,35 @@ export class DynamoNotifications implements NotificationRepository {
     return result.Item !== undefined;
   }
 
-  async record(notification: Notification, event: EventOf<typeof NotificationSentV1>): Promise<boolean> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.notification(notification.customerId, notification.orderId, notification.type),
-                  entity: ENTITY.notification,
-                  ...notification,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            outboxPut(this.tableName, event),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (cancellationCodes(error)) return false;
-      throw error;
-    }
+  /** The notification and NotificationSent in one transaction; false when it was recorded already. */
+  record(notification: Notification, event: EventOf<typeof NotificationSentV1>): Promise<boolean> {
+    return tryTransaction(this.client, [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.notification(notification.customerId, notification.orderId, notification.type),
+            entity: ENTITY.notification,
+            ...notification,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      outboxPut(this.tableName, event),
+    ]);
   }
 
+  /** Newest first (order ids are ULIDs). */
   async list(customerId: string, limit: number, cursor: string | undefined) {
-    const partition = keys.customerPartition(customerId);
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.notificationPrefix },
-        ScanIndexForward: false,
-        Limit: limit + 1,
-        ExclusiveStartKey: decodeCursor(cursor, { attribute: 'pk', value: partition }),
-      }),
-    );
-    const items = result.Items ?? [];
-    const page = items.slice(0, limit);
-    const last = page[page.length - 1];
-    const views: NotificationView[] = page.map((item) => ({
-      orderId: String(item.orderId),
-      type: item.type as NotificationType,
-      channel: String(item.channel),
-      sentAt: String(item.sentAt),
-    }));
-    return {
-      items: views,
-      nextCursor: items.length > limit && last ? encodeCursor({ pk: last.pk, sk: last.sk }) : null,
-    };
+    const page = await queryPage(this.client, {
+      tableName: this.tableName,
+      partition: keys.customerPartition(customerId),
+      sortPrefix: keys.notificationPrefix,
+      newestFirst: true,
+      limit,
+      cursor,
+    });
+    const items = page.items.map((item) => pickFields<NotificationView>(item, NOTIFICATION_FIELDS));
+    return { items, nextCursor: page.nextCursor };
   }
 }

@@ -1,10 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor } from '../../shared/ddb/cursor';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { pickFields } from '../../shared/ddb/items';
+import { queryPage } from '../../shared/ddb/queries';
 import { isConditionalCheckFailed } from '../../shared/ddb/transactions';
 import { ENTITY, keys } from '../../shared/table/layout';
 import type { CustomerOrderView } from '../contract';
 import type { CustomerOrderRow, CustomerOrdersRepository } from '../domain/customer-orders';
+
+const ROW_FIELDS = ['orderId', 'status', 'reason', 'totalCents', 'currency', 'createdAt', 'updatedAt'];
 
 export class DynamoCustomerOrders implements CustomerOrdersRepository {
   constructor(
@@ -45,34 +48,17 @@ export class DynamoCustomerOrders implements CustomerOrdersRepository {
     }
   }
 
-  /** Newest first (order ids are ULIDs, so the sort key orders by time); one extra item tells if a page follows. */
+  /** Newest first (order ids are ULIDs, so the sort key orders by time). */
   async list(customerId: string, limit: number, cursor: string | undefined) {
-    const partition = keys.customerPartition(customerId);
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.customerOrderPrefix },
-        ScanIndexForward: false,
-        Limit: limit + 1,
-        ExclusiveStartKey: decodeCursor(cursor, { attribute: 'pk', value: partition }),
-      }),
-    );
-    const items = result.Items ?? [];
-    const page = items.slice(0, limit);
-    const last = page[page.length - 1];
-    const views: CustomerOrderView[] = page.map((item) => ({
-      orderId: String(item.orderId),
-      status: item.status as CustomerOrderView['status'],
-      ...(item.reason ? { reason: item.reason as CustomerOrderView['reason'] } : {}),
-      totalCents: Number(item.totalCents),
-      currency: String(item.currency),
-      createdAt: String(item.createdAt),
-      updatedAt: String(item.updatedAt),
-    }));
-    return {
-      items: views,
-      nextCursor: items.length > limit && last ? encodeCursor({ pk: last.pk, sk: last.sk }) : null,
-    };
+    const page = await queryPage(this.client, {
+      tableName: this.tableName,
+      partition: keys.customerPartition(customerId),
+      sortPrefix: keys.customerOrderPrefix,
+      newestFirst: true,
+      limit,
+      cursor,
+    });
+    const items = page.items.map((item) => pickFields<CustomerOrderView>(item, ROW_FIELDS));
+    return { items, nextCursor: page.nextCursor };
   }
 }

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { commitReservationItems, noLiveReservationChecks } from '../../inventory/adapters/dynamo-inventory-repository';
 import { livePaymentCheck, noLivePaymentCheck } from '../../payments/adapters/transact-items';
+import { pickFields } from '../../shared/ddb/items';
 import { outboxPut, type TransactItem } from '../../shared/ddb/outbox';
 import { cancellationCodes } from '../../shared/ddb/transactions';
 import type {
@@ -45,11 +46,7 @@ const ORDER_FIELDS = [
   'sagaFailure',
 ] as const;
 
-export function toOrder(item: Record<string, unknown>): Order {
-  const order: Record<string, unknown> = {};
-  for (const field of ORDER_FIELDS) if (item[field] !== undefined) order[field] = item[field];
-  return order as unknown as Order;
-}
+export const toOrder = (item: Record<string, unknown>) => pickFields<Order>(item, ORDER_FIELDS);
 
 /** The stored form of an order: it stays in the reconciler's sparse index of open orders until it is settled. */
 export function orderItem(order: Order): Record<string, unknown> {

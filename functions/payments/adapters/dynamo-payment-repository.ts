@@ -1,7 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { pickFields, tryTransaction } from '../../shared/ddb/items';
 import { outboxPut } from '../../shared/ddb/outbox';
-import { cancellationCodes, isConditionalCheckFailed } from '../../shared/ddb/transactions';
+import { isConditionalCheckFailed } from '../../shared/ddb/transactions';
 import type { EventEnvelope } from '../../shared/events/envelope';
 import { ENTITY, keys } from '../../shared/table/layout';
 import type { Payment, PaymentMethodSource, PaymentRepository } from '../domain/payment';
@@ -20,11 +21,7 @@ const FIELDS = [
   'tombstone',
 ] as const;
 
-function toPayment(item: Record<string, unknown>): Payment {
-  const payment: Record<string, unknown> = {};
-  for (const field of FIELDS) if (item[field] !== undefined) payment[field] = item[field];
-  return payment as unknown as Payment;
-}
+const toPayment = (item: Record<string, unknown>) => pickFields<Payment>(item, FIELDS);
 
 const paymentItem = (payment: Payment) => ({
   ...keys.payment(payment.orderId, payment.paymentId),
@@ -67,52 +64,28 @@ export class DynamoPaymentRepository implements PaymentRepository {
     };
   }
 
-  async record(payment: Payment, event: EventEnvelope): Promise<boolean> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: paymentItem(payment),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            outboxPut(this.tableName, event),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (cancellationCodes(error)) return false;
-      throw error;
-    }
+  record(payment: Payment, event: EventEnvelope): Promise<boolean> {
+    return tryTransaction(this.client, [
+      {
+        Put: { TableName: this.tableName, Item: paymentItem(payment), ConditionExpression: 'attribute_not_exists(pk)' },
+      },
+      outboxPut(this.tableName, event),
+    ]);
   }
 
-  async transition(previous: Payment, next: Payment, event: EventEnvelope): Promise<boolean> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: paymentItem(next),
-                ConditionExpression: '#status = :status AND version = :version',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
-              },
-            },
-            outboxPut(this.tableName, event),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (cancellationCodes(error)) return false;
-      throw error;
-    }
+  transition(previous: Payment, next: Payment, event: EventEnvelope): Promise<boolean> {
+    return tryTransaction(this.client, [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: paymentItem(next),
+          ConditionExpression: '#status = :status AND version = :version',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
+        },
+      },
+      outboxPut(this.tableName, event),
+    ]);
   }
 
   async recordTombstone(tombstone: Payment): Promise<boolean> {

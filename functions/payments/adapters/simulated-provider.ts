@@ -18,9 +18,10 @@
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { queryShardsBefore } from '../../shared/ddb/queries';
 import { isConditionalCheckFailed } from '../../shared/ddb/transactions';
-import { ENTITY, keys, OPEN_ORDER_SHARDS, TABLE } from '../../shared/table/layout';
+import { ENTITY, keys } from '../../shared/table/layout';
 import {
   type AuthorizeRequest,
   type AuthorizeResult,
@@ -140,34 +141,12 @@ export class SimulatedPaymentProvider implements PaymentProvider {
   }
 
   async listOpenAuthorizations(since: string, until: string): Promise<OpenAuthorization[]> {
-    const found: OpenAuthorization[] = [];
-    for (let shard = 0; shard < OPEN_ORDER_SHARDS; shard++) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: TABLE.gsi1.indexName,
-            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :since AND :until',
-            ExpressionAttributeValues: {
-              ':pk': keys.openAuthorizationPartition(shard),
-              ':since': since,
-              ':until': until,
-            },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          found.push({
-            providerRef: String(item.providerRef),
-            reference: String(item.reference),
-            createdAt: String(item.createdAt),
-          });
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    }
-    return found;
+    const items = await queryShardsBefore(this.client, this.tableName, keys.openAuthorizationPartition, until, since);
+    return items.map((item) => ({
+      providerRef: String(item.providerRef),
+      reference: String(item.reference),
+      createdAt: String(item.createdAt),
+    }));
   }
 
   void(request: { idempotencyKey: string; providerRef: string }): Promise<void> {

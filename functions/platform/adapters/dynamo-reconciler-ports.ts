@@ -1,11 +1,12 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, type SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order, OrderRepository, SagaStarter } from '../../orders/domain/order';
 import { outboxItem } from '../../shared/ddb/outbox';
+import { queryShardsBefore } from '../../shared/ddb/queries';
 import type { EventOf, RepairAppliedV1 } from '../../shared/events/catalog';
 import type { SagaInput } from '../../shared/saga/contract';
-import { keys, OPEN_ORDER_SHARDS, TABLE } from '../../shared/table/layout';
+import { keys } from '../../shared/table/layout';
 import type { ExecutionStatus, HeldReservation, ReconcilerPorts } from '../domain/reconcile';
 
 /** Execution ARN of a named execution of a state machine. */
@@ -23,37 +24,15 @@ export class DynamoReconcilerPorts implements ReconcilerPorts {
     private readonly saga: SagaStarter,
   ) {}
 
-  /** Every item of the sharded sparse-index partitions whose sort key (time first) is before the cutoff. */
-  private async olderThan(partition: (shard: number) => string, cutoff: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    for (let shard = 0; shard < OPEN_ORDER_SHARDS; shard++) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: TABLE.gsi1.indexName,
-            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
-            ExpressionAttributeValues: { ':pk': partition(shard), ':cutoff': cutoff },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    }
-    return items;
-  }
-
   async openOrdersOlderThan(cutoff: string): Promise<Order[]> {
-    const entries = await this.olderThan(keys.openOrderPartition, cutoff);
+    const entries = await queryShardsBefore(this.client, this.tableName, keys.openOrderPartition, cutoff);
     // The index is eventually consistent: read each order again before deciding anything.
     const orders = await Promise.all(entries.map((entry) => this.orders.get(String(entry.orderId))));
     return orders.filter((order): order is Order => order !== undefined);
   }
 
   async heldReservationsOlderThan(cutoff: string): Promise<HeldReservation[]> {
-    const entries = await this.olderThan(keys.heldReservationPartition, cutoff);
+    const entries = await queryShardsBefore(this.client, this.tableName, keys.heldReservationPartition, cutoff);
     return entries.map((entry) => ({
       orderId: String(entry.orderId),
       sku: String(entry.sku),
