@@ -16,7 +16,7 @@ export function buildCommerceApp(app: App, stage: StageConfig, env?: Environment
     stage,
     env,
     tags,
-    description: `Commerce platform (${stage.name}): table, event bus, archive, dead-letter queues`,
+    description: `Commerce platform (${stage.name}): table, event bus, archive, dead-letter queues, schema registry`,
     terminationProtection: stage.isProduction,
   });
   const stateless = new StatelessStack(app, names.stateless, {
