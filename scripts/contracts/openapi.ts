@@ -19,6 +19,7 @@ import {
   notificationTypeSchema,
   skuSchema,
 } from '../../functions/shared/events/catalog';
+import { CORRELATION_ID_PATTERN as CORRELATION_ID_REGEX } from '../../functions/shared/http/request';
 import { version } from '../../package.json';
 import {
   badRequestBody,
@@ -37,8 +38,8 @@ export const OPENAPI_FILE = 'docs/api/openapi.json';
 const SCHEMAS = '#/components/schemas/';
 const ref = (base: string, name: string) => ({ $ref: `${base}${name}` });
 
-/** The correlation id the API accepts and echoes (functions/shared/http/request.ts; a test keeps them equal). */
-export const CORRELATION_ID_PATTERN = '^[A-Za-z0-9._:-]{1,128}$';
+/** The correlation id the API accepts and echoes (defined in functions/shared/http/request.ts). */
+export const CORRELATION_ID_PATTERN = CORRELATION_ID_REGEX.source;
 
 /** Schemas met in many places: written once as components and referenced (the others are named after a route). */
 const SHARED: readonly [string, z.ZodType][] = [

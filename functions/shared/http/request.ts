@@ -59,11 +59,12 @@ export function parseHeaders<T extends z.ZodType>(event: APIGatewayProxyEventV2,
   return parsed.data;
 }
 
-const correlationIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+/** A caller's `x-correlation-id` must look like this to be kept (also in the OpenAPI document). */
+export const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The caller's `x-correlation-id` when it is well formed, otherwise API Gateway's request id. */
 export function correlationIdOf(event: APIGatewayProxyEventV2): string {
   const header = event.headers?.['x-correlation-id'];
-  if (header && correlationIdPattern.test(header)) return header;
+  if (header && CORRELATION_ID_PATTERN.test(header)) return header;
   return event.requestContext?.requestId ?? 'unknown';
 }

@@ -7,20 +7,10 @@ import * as z from 'zod';
 import type { EventDefinition } from '../../../functions/shared/events/catalog';
 import { envelopeSchema } from '../../../functions/shared/events/envelope';
 
-/** What each envelope field means (the same words as the comments in functions/shared/events/envelope.ts). */
-export const ENVELOPE_FIELD_TEXT: Readonly<Record<keyof typeof envelopeSchema.shape, string>> = {
-  id: 'ULID, unique per event; consumers deduplicate on it.',
-  source: 'Producing domain; also the EventBridge `source`.',
-  type: 'Past-tense event name; also the EventBridge `detail-type`.',
-  time: 'When the state change happened (UTC).',
-  subject: 'Id of the aggregate that changed (order id, sku, payment id, ...).',
-  sequence:
-    "The aggregate's version after this change: apply an event only if it is newer than what you hold (EventBridge does not keep order).",
-  correlationId: 'Follows a request from the API through the saga and every event it causes.',
-  causationId: 'Id of the event or request that caused this one (null at the edge).',
-  dataVersion: 'Version of the schema of `data`.',
-  data: 'The event-specific payload.',
-};
+/** What each envelope field means: the descriptions in functions/shared/events/envelope.ts. */
+export const ENVELOPE_FIELD_TEXT = Object.fromEntries(
+  Object.entries(envelopeSchema.shape).map(([name, schema]) => [name, schema.description ?? name]),
+) as Readonly<Record<keyof typeof envelopeSchema.shape, string>>;
 
 /** The envelope of one event type and version: the checks `parseEvent` makes, with every field described. */
 export function eventEnvelopeOf(def: EventDefinition): z.ZodObject {
