@@ -1,6 +1,8 @@
 /**
- * Opaque pagination cursors: a Query's LastEvaluatedKey as base64url JSON. Decoding checks the shape and that the
- * cursor belongs to the partition being read, so a crafted cursor cannot page through another partition.
+ * Opaque pagination cursors: a Query's LastEvaluatedKey as base64url JSON. Decoding checks the shape, that the
+ * cursor belongs to the partition being read (a crafted cursor cannot page through another partition), and that it
+ * holds exactly the key attributes of the table or index read: DynamoDB rejects any other ExclusiveStartKey with a
+ * ValidationException, which would surface as a 500 instead of a 400 (found by the e2e fuzzer).
  */
 import { ValidationError } from '../errors';
 
@@ -13,7 +15,7 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
 
 export function decodeCursor(
   cursor: string | undefined,
-  expected: { attribute: string; value: string },
+  expected: { attribute: string; value: string; keyNames?: readonly string[] },
 ): PageKey | undefined {
   if (cursor === undefined) return undefined;
   let decoded: unknown;
@@ -27,7 +29,12 @@ export function decodeCursor(
     decoded !== null &&
     !Array.isArray(decoded) &&
     Object.values(decoded).every((v) => typeof v === 'string') &&
-    (decoded as PageKey)[expected.attribute] === expected.value;
+    (decoded as PageKey)[expected.attribute] === expected.value &&
+    (expected.keyNames === undefined || sameKeys(Object.keys(decoded), expected.keyNames));
   if (!valid) throw new ValidationError('Invalid query string: cursor is not a cursor this API returned');
   return decoded as PageKey;
+}
+
+function sameKeys(actual: readonly string[], expected: readonly string[]): boolean {
+  return actual.length === new Set(expected).size && expected.every((name) => actual.includes(name));
 }

@@ -27,6 +27,8 @@ export interface Page {
 export async function queryPage(client: DynamoDBDocumentClient, request: PageRequest): Promise<Page> {
   const pkName = request.index?.partitionKey ?? TABLE.partitionKey;
   const skName = request.index?.sortKey ?? TABLE.sortKey;
+  // The key of an item read: the table's key, plus the index's key when querying the index.
+  const keyNames = [...new Set([TABLE.partitionKey, TABLE.sortKey, ...(request.index ? [pkName, skName] : [])])];
   const result = await client.send(
     new QueryCommand({
       TableName: request.tableName,
@@ -38,15 +40,14 @@ export async function queryPage(client: DynamoDBDocumentClient, request: PageReq
         : { ':pk': request.partition },
       ScanIndexForward: !request.newestFirst,
       Limit: request.limit + 1,
-      ExclusiveStartKey: decodeCursor(request.cursor, { attribute: pkName, value: request.partition }),
+      ExclusiveStartKey: decodeCursor(request.cursor, { attribute: pkName, value: request.partition, keyNames }),
     }),
   );
   const items = result.Items ?? [];
   const page = items.slice(0, request.limit);
   const last = page[page.length - 1];
   if (items.length <= request.limit || !last) return { items: page, nextCursor: null };
-  // The key of the last item returned: the table's key, plus the index's key when querying the index.
-  const keyNames = [TABLE.partitionKey, TABLE.sortKey, ...(request.index ? [pkName, skName] : [])];
+  // The cursor is the key of the last item returned.
   return { items: page, nextCursor: encodeCursor(Object.fromEntries(keyNames.map((name) => [name, last[name]]))) };
 }
 
