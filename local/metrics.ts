@@ -1,3 +1,5 @@
+import type { ConsumedUnits, RequestCensus } from './dynamodb/request-census';
+
 /**
  * Counters since start (or the last reset): what a checkout costs in invocations, transitions, events and
  * DynamoDB items. Benchmarks read them through `GET /_local/metrics` or `LocalRuntime.metrics()`.
@@ -7,6 +9,8 @@ export interface ColdStartSample {
   readonly at: string;
   /** Worker start to handler module loaded (the Lambda init phase). */
   readonly loadMs: number;
+  /** Worker thread created to handler module loaded (thread start + the init phase). */
+  readonly startMs?: number;
   /** Duration of the first invocation on that worker. */
   readonly firstInvokeMs: number | undefined;
 }
@@ -46,8 +50,24 @@ export class Metrics {
     deadLettered: 0,
   };
   private dynamodbRequests = new Map<string, number>();
-  private readonly dynamodbItems = { readItems: 0, writeItems: 0 };
-  private readonly streamCounters = { batches: 0, records: 0, filteredOut: 0, failedBatches: 0, sentToOnFailure: 0 };
+  private readonly dynamodbItems = {
+    readItems: 0,
+    writeItems: 0,
+    conditionCheckItems: 0,
+    readUnits: 0,
+    writeUnits: 0,
+    indexWriteUnits: 0,
+  };
+  private dynamodbWritesByKind = new Map<string, { items: number; transactional: number }>();
+  private readonly streamCounters = {
+    /** GetRecords calls (the runtime's own polling, not counted as DynamoDB requests of the product). */
+    polls: 0,
+    batches: 0,
+    records: 0,
+    filteredOut: 0,
+    failedBatches: 0,
+    sentToOnFailure: 0,
+  };
   private httpStatus = new Map<number, number>();
 
   fn(name: string): FunctionCounters {
@@ -100,10 +120,29 @@ export class Metrics {
     return this.streamCounters;
   }
 
-  dynamodb(operation: string, readItems: number, writeItems: number): void {
+  /** One request through the counting proxy (the census is empty when it failed: nothing was read or written). */
+  dynamodb(
+    operation: string,
+    census: RequestCensus,
+    readItems: number,
+    consumed: { read?: ConsumedUnits; write?: ConsumedUnits } = {},
+  ): void {
     this.dynamodbRequests.set(operation, (this.dynamodbRequests.get(operation) ?? 0) + 1);
     this.dynamodbItems.readItems += readItems;
-    this.dynamodbItems.writeItems += writeItems;
+    this.dynamodbItems.readUnits += consumed.read?.units ?? 0;
+    this.dynamodbItems.writeUnits += consumed.write?.units ?? 0;
+    this.dynamodbItems.indexWriteUnits += consumed.write?.indexUnits ?? 0;
+    this.dynamodbItems.writeItems += census.writes.length;
+    this.dynamodbItems.conditionCheckItems += census.conditionChecks.length;
+    for (const write of census.writes) {
+      let counts = this.dynamodbWritesByKind.get(write.kind);
+      if (!counts) {
+        counts = { items: 0, transactional: 0 };
+        this.dynamodbWritesByKind.set(write.kind, counts);
+      }
+      counts.items += 1;
+      if (write.transactional) counts.transactional += 1;
+    }
   }
 
   http(status: number): void {
@@ -119,8 +158,9 @@ export class Metrics {
     for (const key of Object.keys(this.streamCounters) as (keyof typeof this.streamCounters)[])
       this.streamCounters[key] = 0;
     this.dynamodbRequests = new Map();
-    this.dynamodbItems.readItems = 0;
-    this.dynamodbItems.writeItems = 0;
+    for (const key of Object.keys(this.dynamodbItems) as (keyof typeof this.dynamodbItems)[])
+      this.dynamodbItems[key] = 0;
+    this.dynamodbWritesByKind = new Map();
     this.httpStatus = new Map();
   }
 
@@ -161,6 +201,7 @@ export class Metrics {
         requests: Object.fromEntries(this.dynamodbRequests),
         totalRequests: [...this.dynamodbRequests.values()].reduce((a, b) => a + b, 0),
         ...this.dynamodbItems,
+        writesByKind: Object.fromEntries([...this.dynamodbWritesByKind].map(([kind, c]) => [kind, { ...c }])),
       },
       streams: { ...this.streamCounters },
       http: { byStatus: Object.fromEntries(this.httpStatus) },
@@ -187,7 +228,24 @@ export interface MetricsSnapshot {
   stepFunctions: Record<string, StateMachineCounters>;
   stateTransitions: number;
   events: Record<string, number>;
-  dynamodb: { requests: Record<string, number>; totalRequests: number; readItems: number; writeItems: number };
+  dynamodb: {
+    requests: Record<string, number>;
+    totalRequests: number;
+    readItems: number;
+    /** Items put, updated or deleted (a transaction's condition checks are not writes). */
+    writeItems: number;
+    /** Items a transaction only checked. */
+    conditionCheckItems: number;
+    /**
+     * Request units consumed, as DynamoDB Local reports them (only when the runtime accounts capacity, else 0):
+     * reads, writes (table and indexes), and of the writes those of the indexes.
+     */
+    readUnits: number;
+    writeUnits: number;
+    indexWriteUnits: number;
+    /** Written items by `<partition key prefix>/<sort key prefix>`, and how many of them inside a transaction. */
+    writesByKind: Record<string, { items: number; transactional: number }>;
+  };
   streams: Record<string, number>;
   http: { byStatus: Record<string, number> };
 }

@@ -18,9 +18,11 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { type AwsEvent, EventBridgeEngine, type PendingDelivery } from './eventbridge/engine';
 import { EventLog } from './eventbridge/event-log';
 import { type FaultInjector, NO_FAULTS } from './faults';
+import { ChangeFeed, eventChange, executionChange } from './inspect/change-feed';
 import { handleInspect } from './inspect/routes';
+import { serveOpenApi } from './inspect/static';
 import { type LocalEndpoints, lambdaEnvironment } from './lambda/environment';
-import { type AsyncInvocation, LambdaHost } from './lambda/host';
+import { type AsyncInvocation, type DestinationSender, LambdaHost } from './lambda/host';
 import { providedModulesPath } from './lambda/provided-modules';
 import { createLogSink, type LogOption, type LogSink, runtimeLine } from './logs';
 import { Metrics, type MetricsSnapshot } from './metrics';
@@ -73,6 +75,21 @@ export interface LocalRuntimeOptions {
   readonly maxClosedExecutions?: number;
   /** Fault injection seams (issue 4). @default no faults */
   readonly faults?: FaultInjector;
+  /**
+   * Called on every status change of a Step Functions execution (start and close), in process: benchmarks use it
+   * to see checkouts end without polling anything that would add load. @default none
+   */
+  readonly onExecutionStatusChange?: (execution: Execution) => void;
+  /**
+   * Extra environment variables of a function, over its template environment (fault files use it for the
+   * simulated provider's failure rate). Read when a worker starts. @default none
+   */
+  readonly functionEnvironment?: (functionName: string) => Readonly<Record<string, string>> | undefined;
+  /**
+   * Account the DynamoDB capacity units each request consumes (in `metrics().dynamodb`): the counting proxy asks
+   * DynamoDB Local for them and hides them from the answers. Costs some CPU per request. @default false
+   */
+  readonly dynamodbCapacity?: boolean;
 }
 
 export interface StartupSummary {
@@ -196,7 +213,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const ddb: DynamoDbLocal = await ddbStarting;
     const raw = new DynamoRawClient(ddb.endpoint);
     cleanup.add('the DynamoDB client', () => raw.close());
-    const proxy: CountingProxy = await startCountingProxy(ddb.endpoint, metrics);
+    const tableSchemas = new Map(
+      tableDefs.map((t) => [
+        t.name,
+        {
+          key: ['HASH', 'RANGE'].flatMap((type) =>
+            t.keySchema.filter((k) => k.KeyType === type).map((k) => k.AttributeName),
+          ),
+          indexKeys: [...t.globalSecondaryIndexes, ...t.localSecondaryIndexes].flatMap((i) =>
+            i.KeySchema.map((k) => k.AttributeName),
+          ),
+        },
+      ]),
+    );
+    const proxy: CountingProxy = await startCountingProxy(ddb.endpoint, metrics, {
+      tables: tableSchemas,
+      capacity: options.dynamodbCapacity === true,
+    });
     cleanup.add('the DynamoDB counting proxy', () => proxy.close());
     const created = await createTables(raw, tableDefs);
     const localStreamArns = new Map<string, string>();
@@ -212,9 +245,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     for (const warning of model.warnings) log(runtimeLine('WARN', warning));
     const queues = new QueueStore(model.queues, store);
     cleanup.add('the queues', () => queues.flush());
-    const eventLog = new EventLog(options.eventLogSize ?? 20_000);
+    // Changes for `GET /_local/stream` (the inspector page's live view); a no-op while nobody listens.
+    const feed = new ChangeFeed();
+    cleanup.add('the change feed', () => feed.close());
+    const eventLog = new EventLog(options.eventLogSize ?? 20_000, (entry) => feed.publish(eventChange(entry)));
+    const deliveryEnded = (eventId: string) => {
+      const entry = eventLog.get(eventId);
+      if (entry) feed.publish(eventChange(entry));
+    };
 
     const wiring = new Wiring(queues);
+    const sendToDestination: DestinationSender = async (arn, body, attributes) => {
+      await wiring.sendToDestination(arn, body, attributes);
+      feed.publish({ kind: 'queue', arn });
+    };
     const endpoints: LocalEndpoints = {
       services: services.endpoint,
       dynamodb: proxy.endpoint,
@@ -223,8 +267,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       region: LOCAL_REGION,
     };
 
+    const withExtraEnv = (def: (typeof model.functions)[number]) => {
+      const extra = options.functionEnvironment?.(def.name);
+      return extra ? { ...def, environment: { ...def.environment, ...extra } } : def;
+    };
     const lambda = new LambdaHost({
-      functions: model.functions,
+      functions: model.functions.map(withExtraEnv),
       invokeConfigs: model.eventInvokeConfigs,
       maxWorkersPerFunction: options.workerPoolSize ?? 4,
       baseEnv: (def) => lambdaEnvironment(def, endpoints),
@@ -232,7 +280,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       metrics,
       faults,
       asyncRetryDelaysMs: options.asyncRetryDelaysMs ?? [250, 500],
-      sendToDestination: wiring.sendToDestination,
+      sendToDestination,
       journal: new Journal<AsyncInvocation>(
         store.dir ? join(store.dir, 'journal', 'async-invocations.jsonl') : undefined,
       ),
@@ -256,8 +304,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ),
       retryBaseMs: options.eventRetryBaseMs ?? 100,
       retryMaxMs: 2_000,
-      deadLetter: (arn, body, attributes) => wiring.sendToDestination(arn, body, attributes),
-      dispatch: wiring.dispatch,
+      deadLetter: (arn, body, attributes) => sendToDestination(arn, body, attributes),
+      dispatch: (target, rule, event, payload) =>
+        wiring.dispatch(target, rule, event, payload).finally(() => deliveryEnded(event.id)),
     });
     wiring.eventBridge = eventsEngine;
     cleanup.add('EventBridge', () => eventsEngine.stop());
@@ -272,7 +321,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       region: LOCAL_REGION,
       account: LOCAL_ACCOUNT,
       maxClosedExecutions: options.maxClosedExecutions ?? 20_000,
+      onTransition: (execution) => feed.publish(executionChange(execution)),
       onStatusChange: (execution) => {
+        options.onExecutionStatusChange?.(execution);
+        feed.publish(executionChange(execution));
         // As AWS does: every status change of a STANDARD execution goes to the default bus.
         eventsEngine.publish('default', {
           source: 'aws.states',
@@ -313,7 +365,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           faults,
           metrics,
           log,
-          sendToDestination: (arn, body) => wiring.sendToDestination(arn, body),
+          sendToDestination: (arn, body) => sendToDestination(arn, body),
           store,
           retryDelayMs: options.streamRetryDelayMs ?? 100,
         });
@@ -454,6 +506,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       notEmulated: model.notEmulated,
       warnings: model.warnings,
     });
+    // The generated OpenAPI document at /openapi.json, unless the template has a route of its own there.
+    const templateServesOpenApi = model.httpApis.some((a) =>
+      a.routes.some((r) => /^(GET|ANY) \/openapi\.json$/.test(r.routeKey)),
+    );
     api.setHandler(async (req, res) => {
       if (
         await handleInspect(req, res, {
@@ -465,9 +521,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           deadLetters,
           metrics,
           resources,
+          feed,
         })
       )
         return;
+      const url = req.url ?? '/';
+      if (
+        !templateServesOpenApi &&
+        (url === '/openapi.json' || url.startsWith('/openapi.json?')) &&
+        (req.method === 'GET' || req.method === 'HEAD')
+      ) {
+        await serveOpenApi(projectDir, req.method, res);
+        return;
+      }
       if (!ready) {
         res.writeHead(503, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: 'Service Unavailable' }));

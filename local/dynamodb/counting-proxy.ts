@@ -2,10 +2,25 @@
  * A thin keep-alive HTTP proxy in front of DynamoDB Local that counts requests per operation and the items
  * they read and write. The functions' AWS_ENDPOINT_URL_DYNAMODB points here, so the counts are the
  * product's own traffic (what a checkout costs), not the runtime's stream polling.
+ *
+ * With `capacity`, it also asks DynamoDB Local for the capacity units each request consumes
+ * (`ReturnConsumedCapacity: INDEXES`, added to requests that did not ask for it and removed from their answers,
+ * so callers see what they asked for): on-demand request units with transactions, item sizes and index writes
+ * counted the way DynamoDB bills them.
  */
 import { Agent, createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { crc32 } from 'node:zlib';
 import type { Metrics } from '../metrics';
+import {
+  CAPACITY_OPERATIONS,
+  type ConsumedUnits,
+  censusOf,
+  consumedUnits,
+  NO_CENSUS,
+  type RequestCensus,
+  type TableSchemas,
+} from './request-census';
 
 export interface CountingProxy {
   readonly endpoint: string;
@@ -13,75 +28,93 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
-/** Writes counted per request (each item of a batch or transaction is one write). */
-function writeItems(operation: string, body: Buffer): number {
-  if (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem') return 1;
-  if (operation === 'BatchWriteItem') {
-    const parsed = JSON.parse(body.toString('utf8')) as { RequestItems?: Record<string, unknown[]> };
-    return Object.values(parsed.RequestItems ?? {}).reduce((n, items) => n + items.length, 0);
-  }
-  if (operation === 'TransactWriteItems') {
-    return ((JSON.parse(body.toString('utf8')) as { TransactItems?: unknown[] }).TransactItems ?? []).length;
-  }
-  return 0;
+export interface CountingProxyOptions {
+  /** Key and index key attribute names of each table (item kinds, and the units of transactions). */
+  readonly tables?: TableSchemas;
+  /** Account consumed capacity units (costs a JSON round trip of each request and answer). @default false */
+  readonly capacity?: boolean;
 }
 
-function readItems(operation: string, body: Buffer): number {
-  if (operation === 'GetItem') return 1;
-  if (operation === 'BatchGetItem') {
-    const parsed = JSON.parse(body.toString('utf8')) as { RequestItems?: Record<string, { Keys?: unknown[] }> };
-    return Object.values(parsed.RequestItems ?? {}).reduce((n, t) => n + (t.Keys?.length ?? 0), 0);
-  }
-  if (operation === 'TransactGetItems') {
-    return ((JSON.parse(body.toString('utf8')) as { TransactItems?: unknown[] }).TransactItems ?? []).length;
-  }
-  return 0;
-}
+const READ_OPERATIONS = new Set(['GetItem', 'BatchGetItem', 'TransactGetItems', 'Query', 'Scan']);
 
-export function startCountingProxy(upstreamEndpoint: string, metrics: Metrics): Promise<CountingProxy> {
+export function startCountingProxy(
+  upstreamEndpoint: string,
+  metrics: Metrics,
+  options: CountingProxyOptions = {},
+): Promise<CountingProxy> {
   const upstream = new URL(upstreamEndpoint);
+  const tables: TableSchemas = options.tables ?? new Map();
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const body = Buffer.concat(chunks);
+      let body = Buffer.concat(chunks);
       const target = String(req.headers['x-amz-target'] ?? '');
       const operation = target.slice(target.indexOf('.') + 1);
-      let writes = 0;
-      let reads = 0;
+      let census: RequestCensus = NO_CENSUS;
+      let headers = req.headers;
+      let injected = false;
       try {
-        writes = writeItems(operation, body);
-        reads = readItems(operation, body);
+        const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+        census = censusOf(operation, parsed, tables);
+        if (options.capacity && CAPACITY_OPERATIONS.has(operation) && parsed.ReturnConsumedCapacity === undefined) {
+          parsed.ReturnConsumedCapacity = 'INDEXES';
+          body = Buffer.from(JSON.stringify(parsed));
+          headers = { ...req.headers, 'content-length': String(body.length) };
+          injected = true;
+        }
       } catch {
         // an unparsable body: DynamoDB Local answers it with an error, nothing was read or written
       }
       const countResponse = operation === 'Query' || operation === 'Scan';
+      const bufferResponse = countResponse || options.capacity === true;
       const upstreamReq = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-          agent,
-        },
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
         (upstreamRes) => {
           const ok = (upstreamRes.statusCode ?? 500) < 400;
-          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
           const responseChunks: Buffer[] = [];
+          if (!bufferResponse) res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
           upstreamRes.on('data', (chunk: Buffer) => {
-            if (countResponse && ok) responseChunks.push(chunk);
-            res.write(chunk);
+            if (bufferResponse) responseChunks.push(chunk);
+            else res.write(chunk);
           });
           upstreamRes.on('end', () => {
-            res.end();
-            if (countResponse && ok) {
-              // The top-level Count is the only `"Count":<number>` in the response (attribute values are objects).
-              const match = /"Count":(\d+)/.exec(Buffer.concat(responseChunks).toString('utf8'));
-              reads += match ? Number(match[1]) : 0;
+            let responseBody = bufferResponse ? Buffer.concat(responseChunks) : undefined;
+            let reads = census.readItems;
+            let consumed: ConsumedUnits | undefined;
+            if (responseBody && ok) {
+              const text = responseBody.toString('utf8');
+              if (countResponse) {
+                // The top-level Count is the only `"Count":<number>` in the response (attribute values are objects).
+                const match = /"Count":(\d+)/.exec(text);
+                reads += match ? Number(match[1]) : 0;
+              }
+              if (options.capacity) {
+                const answer = parseAnswer(text);
+                if (answer && 'ConsumedCapacity' in answer) {
+                  // DynamoDB Local's units of transactions are not what DynamoDB bills: those are computed here.
+                  consumed = census.transactionUnits ?? consumedUnits(answer.ConsumedCapacity);
+                  if (injected) {
+                    delete answer.ConsumedCapacity;
+                    responseBody = Buffer.from(JSON.stringify(answer));
+                  }
+                }
+              }
             }
-            metrics.dynamodb(operation || 'Unknown', ok ? reads : 0, ok ? writes : 0);
+            if (responseBody) {
+              const outHeaders: Record<string, string | string[] | undefined> = {
+                ...upstreamRes.headers,
+                'content-length': String(responseBody.length),
+              };
+              if (outHeaders['x-amz-crc32'] !== undefined) outHeaders['x-amz-crc32'] = String(crc32(responseBody));
+              res.writeHead(upstreamRes.statusCode ?? 502, outHeaders);
+              res.end(responseBody);
+            } else res.end();
+            metrics.dynamodb(operation || 'Unknown', ok ? census : NO_CENSUS, ok ? reads : 0, {
+              read: READ_OPERATIONS.has(operation) ? consumed : undefined,
+              write: READ_OPERATIONS.has(operation) ? undefined : consumed,
+            });
           });
         },
       );
@@ -109,4 +142,15 @@ export function startCountingProxy(upstreamEndpoint: string, metrics: Metrics): 
       });
     });
   });
+}
+
+function parseAnswer(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -232,6 +232,7 @@ export class StreamMapping {
       }
       let out: { Records?: RawStreamRecord[]; NextShardIterator?: string };
       try {
+        this.deps.metrics.streams.polls += 1;
         out = await this.deps.client.call('DynamoDBStreams_20120810.GetRecords', {
           ShardIterator: iterator,
           Limit: 1000,

@@ -41,11 +41,16 @@ export class EventLog {
   private entries: EventLogEntry[] = [];
   private readonly byId = new Map<string, EventLogEntry>();
 
-  constructor(private readonly capacity: number) {}
+  /** `onAdd` observes each new entry (the inspector's change feed). */
+  constructor(
+    private readonly capacity: number,
+    private readonly onAdd?: (entry: EventLogEntry) => void,
+  ) {}
 
   add(entry: EventLogEntry): void {
     this.entries.push(entry);
     this.byId.set(entry.id, entry);
+    this.onAdd?.(entry);
     if (this.entries.length > this.capacity) {
       const dropped = this.entries.splice(0, this.entries.length - this.capacity);
       for (const old of dropped) this.byId.delete(old.id);

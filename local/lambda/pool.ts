@@ -37,6 +37,8 @@ interface WorkerSlot {
   readonly worker: Worker;
   readonly spawnedAt: number;
   loadMs: number;
+  /** From creating the worker thread to the handler loaded. */
+  startMs: number;
   invocations: number;
   pending: Pending | undefined;
   /** Resolves when the handler module is loaded (init done) or rejects with the init error. */
@@ -100,6 +102,7 @@ export class FunctionPool {
       this.options.metrics.coldStart(this.def.name, {
         at: new Date().toISOString(),
         loadMs: Math.round(slot.loadMs * 100) / 100,
+        startMs: Math.round(slot.startMs * 100) / 100,
         firstInvokeMs: Math.round(outcome.durationMs * 100) / 100,
       });
     }
@@ -184,6 +187,7 @@ export class FunctionPool {
       worker,
       spawnedAt: performance.now(),
       loadMs: 0,
+      startMs: 0,
       invocations: 0,
       pending: undefined,
       ready,
@@ -197,6 +201,7 @@ export class FunctionPool {
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'ready') {
         slot.loadMs = message.loadMs;
+        slot.startMs = performance.now() - slot.spawnedAt;
         markReady();
       } else if (message.type === 'init-error') {
         slot.dead = true;

@@ -56,6 +56,8 @@ export interface StepFunctionsOptions {
   readonly account: string;
   /** Called on every status change (RUNNING at start, then the final status). */
   readonly onStatusChange: (execution: Execution) => void;
+  /** Called after each state event (entered, exited, failed, retried) of a running execution. */
+  readonly onTransition?: (execution: Execution) => void;
   /** Closed executions kept in memory (the oldest closed ones are dropped beyond this). */
   readonly maxClosedExecutions: number;
 }
@@ -293,6 +295,7 @@ export class StepFunctionsEngine {
       for await (const event of run.eventLogs) {
         builder.onLibraryEvent(event as never);
         if (event.type === 'StateEntered' || event.type === 'StateRetried') counters.stateTransitions += 1;
+        if (event.type.startsWith('State')) this.options.onTransition?.(execution);
       }
     })();
     const settled = run.result.then(
