@@ -1,5 +1,5 @@
 /**
- * Four projects, selectable with `jest --selectProjects unit|infra|integration|e2e`.
+ * Five projects, selectable with `jest --selectProjects unit|infra|integration|e2e|chaos`.
  * TypeScript is compiled by SWC (type checking is `npm run lint`, which runs `tsc --noEmit`).
  */
 const transform = {
@@ -41,5 +41,7 @@ module.exports = {
       globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/e2e/timeout.ts'],
     },
+    // The fast subset of `npm run chaos` (scripts/chaos/): each scenario starts its own runtime as a child process.
+    { ...base, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.test.ts'] },
   ],
 };

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { JavaMissingError, PortInUseError } from './dynamodb-local';
+import { FaultsConfigError, FaultsFile } from './faults-config';
 import type { LogOption } from './logs';
 import { type LocalRuntime, type StartupSummary, startLocalRuntime } from './runtime';
 import { SynthError, type SynthMode } from './synth';
@@ -22,6 +23,7 @@ const USAGE = `Usage: npm start -- [options]
   --logs <mode>       console (default) or silent
   --workers <n>       execution environments per function, at most (default: 4)
   --time-scale <f>    factor for Step Functions retry intervals and waits (default: 0.05)
+  --faults <file>     inject the faults a JSON file describes; reloaded when it changes (local/README.md)
   -h, --help          this text
 `;
 
@@ -37,6 +39,7 @@ function parse(argv: string[]) {
       logs: { type: 'string' },
       workers: { type: 'string' },
       'time-scale': { type: 'string' },
+      faults: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -62,6 +65,7 @@ function parse(argv: string[]) {
     logs: logs as LogOption,
     workerPoolSize: number('workers', values.workers),
     timeScale: number('time-scale', values['time-scale']),
+    faultsFile: values.faults,
   };
 }
 
@@ -118,12 +122,23 @@ async function main(): Promise<void> {
   // Lambda runs in UTC; the runtime process does too, so that times in logs and events agree.
   process.env.TZ = 'UTC';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const { help: _help, ...runtimeOptions } = options;
+  const { help: _help, faultsFile, ...runtimeOptions } = options;
+  let faults: FaultsFile | undefined;
+  try {
+    faults = faultsFile ? new FaultsFile(faultsFile, (line) => process.stdout.write(`${line}\n`)) : undefined;
+  } catch (error) {
+    process.stderr.write(`${error instanceof FaultsConfigError ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
   if (runtimeOptions.synth !== 'never')
     process.stdout.write('Checking the cloud assembly (cdk synth when sources changed)...\n');
   let runtime: LocalRuntime;
   try {
-    runtime = await startLocalRuntime(runtimeOptions);
+    runtime = await startLocalRuntime({
+      ...runtimeOptions,
+      faults: faults?.injector,
+      functionEnvironment: faults?.environmentFor,
+    });
   } catch (error) {
     process.stderr.write(`\nThe local runtime could not start: ${(error as Error).message}\n`);
     if (error instanceof SynthError && error.output)
@@ -131,6 +146,7 @@ async function main(): Promise<void> {
     process.exit(exitCodeOf(error));
   }
   process.stdout.write(describe(runtime.summary));
+  faults?.attach(runtime);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -138,6 +154,7 @@ async function main(): Promise<void> {
       process.exit(130);
     }
     stopping = true;
+    faults?.close();
     process.stdout.write(`\n${signal}: stopping (workers, polling, DynamoDB Local)...\n`);
     runtime.stop().then(
       () => {

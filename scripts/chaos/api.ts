@@ -1,0 +1,107 @@
+/**
+ * The chaos runs' HTTP client: the public API and the runtime's /_local endpoints. It counts every answer by
+ * status, keeps the 5xx ones (a 5xx is a bug, whatever the faults), and tells a connection failure (the runtime
+ * was killed) apart from an answer.
+ */
+
+export class ConnectionError extends Error {
+  override name = 'ConnectionError';
+}
+
+export interface ApiAnswer<T> {
+  readonly status: number;
+  readonly body: T;
+}
+
+export interface ServerError {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly body: string;
+}
+
+export class ApiClient {
+  readonly statuses = new Map<number, number>();
+  readonly serverErrors: ServerError[] = [];
+
+  constructor(public baseUrl: string) {}
+
+  async request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiAnswer<T>> {
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(60_000),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw new ConnectionError(`${method} ${path}: ${(error as Error).message}`);
+    }
+    if (!path.startsWith('/_local')) {
+      this.statuses.set(response.status, (this.statuses.get(response.status) ?? 0) + 1);
+      if (response.status >= 500) this.serverErrors.push({ method, path, status: response.status, body: text });
+    }
+    let parsed: unknown = {};
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = { text };
+      }
+    }
+    return { status: response.status, body: parsed as T };
+  }
+
+  get<T = Record<string, unknown>>(path: string): Promise<ApiAnswer<T>> {
+    return this.request<T>('GET', path);
+  }
+
+  /** GETs a /_local endpoint that must answer 200. */
+  async local<T>(path: string, method = 'GET'): Promise<T> {
+    const answer = await this.request<T>(method, path);
+    if (answer.status !== 200) throw new Error(`${method} ${path} answered ${answer.status}`);
+    return answer.body;
+  }
+}
+
+/** Runs `work` over `items` with at most `concurrency` at a time; results in input order. */
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T, index);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/** Polls until `probe` returns a value, or returns undefined at the deadline (the caller reports what is missing). */
+export async function pollUntil<T>(
+  probe: () => Promise<T | undefined>,
+  deadline: number,
+  maxDelayMs = 500,
+): Promise<T | undefined> {
+  let delay = 50;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(0, deadline - Date.now()))));
+    delay = Math.min(delay * 2, maxDelayMs);
+  }
+  return undefined;
+}
