@@ -26,12 +26,37 @@ export class ApiClient {
 
   constructor(public baseUrl: string) {}
 
+  /** 429 answers that were retried (the stage throttling of the template, which the runtime enforces). */
+  throttled = 0;
+
+  /**
+   * One request, as a well-behaved client of a throttled API sends it: a 429 is retried after an exponential
+   * backoff with jitter (up to 8 times), so that reading back a few hundred orders does not trip the stage's
+   * 100 requests/s (burst 200) and read as a missing order.
+   */
   async request<T = Record<string, unknown>>(
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<ApiAnswer<T>> {
+    for (let attempt = 0; ; attempt++) {
+      const answer = await this.once<T>(method, path, body, headers, attempt < 8);
+      if (answer) return answer;
+      this.throttled += 1;
+      const backoffMs = Math.min(2_000, 50 * 2 ** attempt);
+      await new Promise((resolve) => setTimeout(resolve, backoffMs / 2 + Math.random() * (backoffMs / 2)));
+    }
+  }
+
+  /** Sends once; undefined for a 429 that may be retried. */
+  private async once<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+    mayRetryThrottle: boolean,
+  ): Promise<ApiAnswer<T> | undefined> {
     let response: Response;
     let text: string;
     try {
@@ -45,6 +70,7 @@ export class ApiClient {
     } catch (error) {
       throw new ConnectionError(`${method} ${path}: ${(error as Error).message}`);
     }
+    if (response.status === 429 && mayRetryThrottle) return undefined;
     if (!path.startsWith('/_local')) {
       this.statuses.set(response.status, (this.statuses.get(response.status) ?? 0) + 1);
       if (response.status >= 500) this.serverErrors.push({ method, path, status: response.status, body: text });
