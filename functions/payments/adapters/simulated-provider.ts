@@ -89,8 +89,9 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     if (token === 'tok_flaky' && (await this.countCall(request.idempotencyKey)) === 1) {
       throw new ProviderUnavailableError('payment provider timed out (first call)');
     }
-    const firstOutcome = await this.entry(request.idempotencyKey);
-    const result: AuthorizeResult = firstOutcome ? toResult(firstOutcome) : await this.decide(request, token);
+    // The first outcome of a key wins: decide() writes it conditionally and reads the winner back when it lost, so a
+    // retry answers what the first call decided without a read before every first call (docs/perf/changes.md).
+    const result = await this.decide(request, token);
     if (outage) throw new ProviderUnavailableError('simulated outage after the provider acted (response lost)');
     if (token === 'tok_lostResponse' && (await this.countCall(request.idempotencyKey)) === 1) {
       throw new ProviderUnavailableError('connection reset after the provider approved (response lost)');
