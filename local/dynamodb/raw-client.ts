@@ -20,15 +20,34 @@ const AUTHORIZATION =
   'AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0';
 
 export class DynamoRawClient {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  private readonly agent: Agent;
   private readonly url: URL;
 
-  constructor(endpoint: string) {
+  /** @param maxSockets connections kept open to DynamoDB Local (the bench sizes it to its concurrency). */
+  constructor(endpoint: string, maxSockets = 16) {
     this.url = new URL(endpoint);
+    this.agent = new Agent({ keepAlive: true, maxSockets });
   }
 
-  /** Calls `target` (e.g. `DynamoDB_20120810.CreateTable`, `DynamoDBStreams_20120810.GetRecords`). */
-  call<T>(target: string, body: unknown): Promise<T> {
+  /** Calls `target` (e.g. `DynamoDB_20120810.CreateTable`, `DynamoDBStreams_20120810.GetRecords`); throws on 4xx/5xx. */
+  async call<T>(target: string, body: unknown): Promise<T> {
+    const answer = await this.send<Record<string, unknown>>(target, body);
+    if (answer.text !== undefined)
+      throw new DynamoCallError('InternalFailure', answer.text.slice(0, 200), answer.status);
+    if (answer.status >= 400) {
+      const parsed = answer.body;
+      const type = String(parsed.__type ?? 'InternalFailure');
+      const name = type.slice(type.lastIndexOf('#') + 1);
+      throw new DynamoCallError(name, String(parsed.Message ?? parsed.message ?? ''), answer.status);
+    }
+    return answer.body as T;
+  }
+
+  /**
+   * Sends `target` and resolves with whatever DynamoDB Local answered (status and parsed body, or the raw `text`
+   * when the body is not JSON); rejects only when the connection fails.
+   */
+  send<T>(target: string, body: unknown): Promise<{ status: number; body: T; text?: string }> {
     const payload = Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const req = request(
@@ -51,22 +70,12 @@ export class DynamoRawClient {
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: Record<string, unknown> = {};
+            const status = res.statusCode ?? 500;
             try {
-              parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+              resolve({ status, body: (text ? JSON.parse(text) : {}) as T });
             } catch {
-              reject(new DynamoCallError('InternalFailure', text.slice(0, 200), res.statusCode ?? 500));
-              return;
+              resolve({ status, body: {} as T, text });
             }
-            if ((res.statusCode ?? 500) >= 400) {
-              const type = String(parsed.__type ?? 'InternalFailure');
-              const name = type.slice(type.lastIndexOf('#') + 1);
-              reject(
-                new DynamoCallError(name, String(parsed.Message ?? parsed.message ?? text), res.statusCode ?? 500),
-              );
-              return;
-            }
-            resolve(parsed as T);
           });
           res.on('error', reject);
         },
