@@ -113,16 +113,7 @@ export class LambdaHost {
     if (!def) throw new FunctionNotFoundError(nameOrArn);
     const requestId = options.requestId ?? randomUUID();
     if (def.reservedConcurrency === 0) {
-      const error = { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' };
-      return {
-        requestId,
-        ok: false,
-        payload: JSON.stringify(error),
-        error,
-        durationMs: 0,
-        timedOut: false,
-        throttled: true,
-      };
+      return refused(requestId, { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' }, true);
     }
     const fault = await this.options.faults.beforeLambdaInvoke?.({
       functionName: def.name,
@@ -136,15 +127,7 @@ export class LambdaHost {
     if (fault?.error) {
       this.options.metrics.invocation(def.name, 0, 'error');
       const error = { errorType: fault.error.errorType, errorMessage: fault.error.errorMessage, trace: [] };
-      return {
-        requestId,
-        ok: false,
-        payload: JSON.stringify(error),
-        error,
-        durationMs: 0,
-        timedOut: false,
-        throttled: false,
-      };
+      return refused(requestId, error, false);
     }
     const work = this.pool(def).invoke(eventJson, requestId, options.clientContext);
     this.inFlight.add(work);
@@ -373,3 +356,8 @@ export const LOCAL_ENV_OVERRIDES: Readonly<Record<string, string>> = {
   POWERTOOLS_TRACE_ENABLED: 'false',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
+
+/** An invocation that never reached the function (throttled, or failed by an injected fault): no duration. */
+function refused(requestId: string, error: LambdaError, throttled: boolean): InvocationResult {
+  return { requestId, ok: false, payload: JSON.stringify(error), error, durationMs: 0, timedOut: false, throttled };
+}
