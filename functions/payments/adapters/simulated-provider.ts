@@ -19,7 +19,7 @@
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { queryShardsBefore } from '../../shared/ddb/queries';
+import { queryShardsPage } from '../../shared/ddb/queries';
 import { isConditionalCheckFailed } from '../../shared/ddb/transactions';
 import { ENTITY, keys } from '../../shared/table/layout';
 import {
@@ -141,13 +141,20 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     return entry?.outcome === 'APPROVED' ? (entry.providerRef ?? `psp_${idempotencyKey}`) : undefined;
   }
 
-  async listOpenAuthorizations(since: string, until: string): Promise<OpenAuthorization[]> {
-    const items = await queryShardsBefore(this.client, this.tableName, keys.openAuthorizationPartition, until, since);
-    return items.map((item) => ({
+  async listOpenAuthorizations(request: { createdBefore: string; limit: number; cursor: string | undefined }) {
+    const page = await queryShardsPage(this.client, {
+      tableName: this.tableName,
+      partition: keys.openAuthorizationPartition,
+      until: request.createdBefore,
+      limit: request.limit,
+      cursor: request.cursor,
+    });
+    const items: OpenAuthorization[] = page.items.map((item) => ({
       providerRef: String(item.providerRef),
       reference: String(item.reference),
       createdAt: String(item.createdAt),
     }));
+    return { items, cursor: page.cursor };
   }
 
   void(request: { idempotencyKey: string; providerRef: string }): Promise<void> {

@@ -21,8 +21,15 @@ export interface PaymentProvider {
   authorize(request: AuthorizeRequest): Promise<AuthorizeResult>;
   /** The reference of an approved authorization made with this idempotency key, if the provider holds one. */
   findAuthorization(idempotencyKey: string): Promise<string | undefined>;
-  /** Authorizations the provider still holds that were made in [since, until) (for the reconciler). */
-  listOpenAuthorizations(since: string, until: string): Promise<OpenAuthorization[]>;
+  /**
+   * Authorizations the provider still holds that were made before `createdBefore`, of any age, a page at a time
+   * (for the reconciler; `cursor` is the one the previous page returned, undefined once the list ends).
+   */
+  listOpenAuthorizations(request: {
+    readonly createdBefore: string;
+    readonly limit: number;
+    readonly cursor: string | undefined;
+  }): Promise<{ readonly items: OpenAuthorization[]; readonly cursor: string | undefined }>;
   /** Releases an authorization (nothing is charged). Repeating it is harmless. */
   void(request: { readonly idempotencyKey: string; readonly providerRef: string }): Promise<void>;
   /** Returns a captured amount in full. Repeating it is harmless. */

@@ -1,17 +1,44 @@
-import { DescribeExecutionCommand, ExecutionDoesNotExist, type SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order, OrderRepository, SagaStarter } from '../../orders/domain/order';
 import { outboxItem } from '../../shared/ddb/outbox';
-import { queryShardsBefore } from '../../shared/ddb/queries';
-import type { EventOf, RepairAppliedV1 } from '../../shared/events/catalog';
+import { queryShardsPage } from '../../shared/ddb/queries';
+import { isConditionalCheckFailed } from '../../shared/ddb/transactions';
+import { type CancelReason, cancelReasonSchema, type EventOf, type RepairAppliedV1 } from '../../shared/events/catalog';
 import type { SagaInput } from '../../shared/saga/contract';
-import { keys } from '../../shared/table/layout';
-import type { ExecutionStatus, HeldReservation, ReconcilerPorts } from '../domain/reconcile';
+import { ENTITY, keys } from '../../shared/table/layout';
+import type {
+  ClosedPayment,
+  Cursors,
+  ExecutionStatus,
+  HeldReservation,
+  Page,
+  ReconcilerPorts,
+} from '../domain/reconcile';
 
 /** Execution ARN of a named execution of a state machine. */
 export function executionArnOf(stateMachineArn: string, name: string): string {
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+/** History events read, newest first, to find the execution's cancellation reason. */
+const HISTORY_PAGE = 100;
+
+/** The cancellation reason a state's input carries once the saga decided it (`$.reason`), if any. */
+export function reasonOfInput(input: string | undefined): CancelReason | undefined {
+  if (!input) return undefined;
+  try {
+    const parsed = cancelReasonSchema.safeParse((JSON.parse(input) as { reason?: unknown } | null)?.reason);
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export class DynamoReconcilerPorts implements ReconcilerPorts {
@@ -24,21 +51,68 @@ export class DynamoReconcilerPorts implements ReconcilerPorts {
     private readonly saga: SagaStarter,
   ) {}
 
-  async openOrdersOlderThan(cutoff: string): Promise<Order[]> {
-    const entries = await queryShardsBefore(this.client, this.tableName, keys.openOrderPartition, cutoff);
-    // The index is eventually consistent: read each order again before deciding anything.
-    const orders = await Promise.all(entries.map((entry) => this.orders.get(String(entry.orderId))));
-    return orders.filter((order): order is Order => order !== undefined);
+  private page(partition: (shard: number) => string, until: string, limit: number, cursor: string | undefined) {
+    return queryShardsPage(this.client, { tableName: this.tableName, partition, until, limit, cursor });
   }
 
-  async heldReservationsOlderThan(cutoff: string): Promise<HeldReservation[]> {
-    const entries = await queryShardsBefore(this.client, this.tableName, keys.heldReservationPartition, cutoff);
-    return entries.map((entry) => ({
+  async openOrders(cutoff: string, limit: number, cursor: string | undefined): Promise<Page<Order>> {
+    const page = await this.page(keys.openOrderPartition, cutoff, limit, cursor);
+    // The index is eventually consistent: read each order again before deciding anything.
+    const orders = await Promise.all(page.items.map((entry) => this.orders.get(String(entry.orderId))));
+    return { items: orders.filter((order): order is Order => order !== undefined), cursor: page.cursor };
+  }
+
+  async heldReservations(cutoff: string, limit: number, cursor: string | undefined): Promise<Page<HeldReservation>> {
+    const page = await this.page(keys.heldReservationPartition, cutoff, limit, cursor);
+    const items = page.items.map((entry) => ({
       orderId: String(entry.orderId),
       sku: String(entry.sku),
       quantity: Number(entry.quantity),
       createdAt: String(entry.createdAt),
     }));
+    return { items, cursor: page.cursor };
+  }
+
+  async closedPayments(cutoff: string, limit: number, cursor: string | undefined): Promise<Page<ClosedPayment>> {
+    const page = await this.page(keys.closedPaymentPartition, cutoff, limit, cursor);
+    const items = page.items.map((entry) => ({
+      orderId: String(entry.orderId),
+      paymentId: String(entry.paymentId),
+      status: String(entry.status),
+      updatedAt: String(entry.updatedAt),
+    }));
+    return { items, cursor: page.cursor };
+  }
+
+  async markReviewed(payment: ClosedPayment): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.payment(payment.orderId, payment.paymentId),
+          UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+
+  async loadCursors(): Promise<Cursors> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.reconcilerState, ConsistentRead: true }),
+    );
+    return (result.Item?.cursors as Cursors | undefined) ?? {};
+  }
+
+  async saveCursors(cursors: Cursors): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.reconcilerState, entity: ENTITY.reconcilerState, cursors, updatedAt: new Date().toISOString() },
+      }),
+    );
   }
 
   async executionStatus(name: string): Promise<ExecutionStatus> {
@@ -52,6 +126,21 @@ export class DynamoReconcilerPorts implements ReconcilerPorts {
         return 'NOT_FOUND';
       throw error;
     }
+  }
+
+  async executionReason(name: string): Promise<CancelReason | undefined> {
+    const history = await this.sfn.send(
+      new GetExecutionHistoryCommand({
+        executionArn: executionArnOf(this.stateMachineArn, name),
+        reverseOrder: true,
+        maxResults: HISTORY_PAGE,
+      }),
+    );
+    for (const event of history.events ?? []) {
+      const reason = reasonOfInput(event.stateEnteredEventDetails?.input);
+      if (reason) return reason;
+    }
+    return undefined;
   }
 
   async startExecution(name: string, input: SagaInput): Promise<void> {

@@ -40,7 +40,12 @@ export async function queryPage(client: DynamoDBDocumentClient, request: PageReq
         : { ':pk': request.partition },
       ScanIndexForward: !request.newestFirst,
       Limit: request.limit + 1,
-      ExclusiveStartKey: decodeCursor(request.cursor, { attribute: pkName, value: request.partition, keyNames }),
+      ExclusiveStartKey: decodeCursor(request.cursor, {
+        attribute: pkName,
+        value: request.partition,
+        keyNames,
+        ...(request.sortPrefix ? { sortKey: { attribute: skName, prefix: request.sortPrefix } } : {}),
+      }),
     }),
   );
   const items = result.Items ?? [];
@@ -51,36 +56,64 @@ export async function queryPage(client: DynamoDBDocumentClient, request: PageReq
   return { items: page, nextCursor: encodeCursor(Object.fromEntries(keyNames.map((name) => [name, last[name]]))) };
 }
 
-/** Every item of the sharded sparse-index partitions whose sort key (time first) is before `until` (and from `since`). */
-export async function queryShardsBefore(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  partition: (shard: number) => string,
-  until: string,
-  since?: string,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  for (let shard = 0; shard < OPEN_ORDER_SHARDS; shard++) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: TABLE.gsi1.indexName,
-          KeyConditionExpression: since
-            ? 'gsi1pk = :pk AND gsi1sk BETWEEN :since AND :until'
-            : 'gsi1pk = :pk AND gsi1sk < :until',
-          ExpressionAttributeValues: {
-            ':pk': partition(shard),
-            ':until': until,
-            ...(since ? { ':since': since } : {}),
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+export interface ShardedPage {
+  readonly items: Record<string, unknown>[];
+  /** Where the next page starts; undefined once every shard was read to its end (the next page starts over). */
+  readonly cursor: string | undefined;
+}
+
+interface ShardPosition {
+  readonly shard: number;
+  readonly key?: Record<string, unknown>;
+}
+
+function decodePosition(cursor: string | undefined): ShardPosition {
+  if (!cursor) return { shard: 0 };
+  try {
+    const parsed = JSON.parse(cursor) as ShardPosition;
+    return Number.isInteger(parsed.shard) && parsed.shard >= 0 && parsed.shard < OPEN_ORDER_SHARDS
+      ? parsed
+      : { shard: 0 };
+  } catch {
+    return { shard: 0 };
   }
-  return items;
+}
+
+/**
+ * At most `limit` items of the sharded sparse-index partitions whose sort key (time first) is before `until`, from
+ * `cursor` on (shard by shard, oldest first in each). A caller that keeps the cursor between runs works through a
+ * list of any length with a bounded budget per run, and past items it cannot settle yet.
+ */
+export async function queryShardsPage(
+  client: DynamoDBDocumentClient,
+  request: {
+    readonly tableName: string;
+    readonly partition: (shard: number) => string;
+    readonly until: string;
+    readonly limit: number;
+    readonly cursor: string | undefined;
+  },
+): Promise<ShardedPage> {
+  const items: Record<string, unknown>[] = [];
+  let { shard, key } = decodePosition(request.cursor);
+  while (shard < OPEN_ORDER_SHARDS) {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: request.tableName,
+        IndexName: TABLE.gsi1.indexName,
+        KeyConditionExpression: '#pk = :pk AND #sk < :until',
+        ExpressionAttributeNames: { '#pk': TABLE.gsi1.partitionKey, '#sk': TABLE.gsi1.sortKey },
+        ExpressionAttributeValues: { ':pk': request.partition(shard), ':until': request.until },
+        ExclusiveStartKey: key,
+        Limit: request.limit - items.length,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    key = page.LastEvaluatedKey;
+    if (!key) shard++;
+    if (items.length >= request.limit) {
+      return { items, cursor: shard < OPEN_ORDER_SHARDS ? JSON.stringify({ shard, key }) : undefined };
+    }
+  }
+  return { items, cursor: undefined };
 }

@@ -70,6 +70,15 @@ export const keys = {
   /** A payment of an order. */
   payment: (orderId: string, paymentId: string): ItemKey => ({ pk: `ORDER#${orderId}`, sk: `PAYMENT#${paymentId}` }),
   paymentPrefix: 'PAYMENT#',
+  /** Sparse index entry of a payment voided or refunded, until the reconciler reviewed it (a confirmed order must keep its payment). */
+  closedPayment: (orderId: string, closedAt: string): Gsi1Key => ({
+    gsi1pk: `CLOSED_PAYMENTS#${shardOf(orderId, OPEN_ORDER_SHARDS)}`,
+    gsi1sk: `${closedAt}#${orderId}`,
+  }),
+  closedPaymentPartition: (shard: number): string => `CLOSED_PAYMENTS#${shard}`,
+
+  /** The reconciler's own state: where each of its work lists continues on the next run. */
+  reconcilerState: { pk: 'RECONCILER', sk: 'CURSORS' } as ItemKey,
 
   /** A customer's view of one order (projection fed by order events); ULIDs sort by time. */
   customerOrder: (customerId: string, orderId: string): ItemKey => ({
@@ -125,10 +134,15 @@ export const ENTITY = {
   providerLedger: 'ProviderLedger',
   outbox: 'Outbox',
   requestKey: 'RequestKey',
+  reconcilerState: 'ReconcilerState',
 } as const;
 
-/** How long outbox items stay after they were written (they are only needed until the stream delivered them). */
-export const OUTBOX_TTL_SECONDS = 24 * 60 * 60;
+/**
+ * How long outbox items stay after they were written: longer than the stream keeps records (24 h) and than the
+ * relay retries them, so an event dead-lettered for its age can still be republished from its outbox item
+ * (`npm run dlq -- republish`); consumers deduplicate by event id.
+ */
+export const OUTBOX_TTL_SECONDS = 7 * 24 * 60 * 60;
 /** How long an Idempotency-Key of the API is remembered. */
 export const REQUEST_KEY_TTL_SECONDS = 24 * 60 * 60;
 
