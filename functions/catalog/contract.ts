@@ -1,12 +1,12 @@
 /** The catalog's HTTP contract: the zod schemas its handlers validate with and the OpenAPI document is built from. */
 import * as z from 'zod';
-import { currencySchema, skuSchema } from '../shared/events/catalog';
+import { currencySchema, isoCurrencySchema, skuSchema } from '../shared/events/catalog';
 
 export const createProductBody = z.strictObject({
   sku: skuSchema,
   name: z.string().trim().min(1).max(200),
   priceCents: z.int().positive().max(100_000_000),
-  currency: currencySchema,
+  currency: isoCurrencySchema,
   description: z.string().max(2000).optional(),
   category: z.string().trim().min(1).max(100).optional(),
 });

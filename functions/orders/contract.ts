@@ -4,6 +4,10 @@ import { cancelReasonSchema, currencySchema, skuSchema } from '../shared/events/
 
 /** Lines per order after merging duplicate skus; keeps every saga transaction well under DynamoDB's 100 items. */
 export const MAX_ORDER_LINES = 25;
+/** Units of one sku per order, after lines of the same sku are merged. */
+export const MAX_LINE_QUANTITY = 1000;
+/** An order's total, in the currency's minor unit (the most a single product may cost). */
+export const MAX_ORDER_TOTAL = 100_000_000;
 
 export const customerIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, . _ or -');
 export const orderIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an order id (26-character ULID)');
@@ -11,7 +15,7 @@ export const orderIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must 
 export const placeOrderBody = z.strictObject({
   customerId: customerIdSchema,
   items: z
-    .array(z.strictObject({ sku: skuSchema, quantity: z.int().positive().max(1000) }))
+    .array(z.strictObject({ sku: skuSchema, quantity: z.int().positive().max(MAX_LINE_QUANTITY) }))
     .min(1)
     .max(MAX_ORDER_LINES),
   paymentToken: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a payment token such as tok_visa'),

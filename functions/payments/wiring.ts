@@ -2,7 +2,7 @@
 import { documentClient } from '../shared/ddb/client';
 import { ConfigurationError, ENV, optionalEnv, requireEnv } from '../shared/runtime/config';
 import { systemClock, ulidGenerator } from '../shared/runtime/ids';
-import { DynamoPaymentMethodSource, DynamoPaymentRepository } from './adapters/dynamo-payment-repository';
+import { DynamoOrderFacts, DynamoPaymentRepository } from './adapters/dynamo-payment-repository';
 import { SIMULATED_PROVIDER_NAME, SimulatedPaymentProvider } from './adapters/simulated-provider';
 import type { PaymentsDeps } from './domain/payment';
 import type { PaymentProvider } from './domain/provider';
@@ -27,8 +27,8 @@ function provider(): PaymentProvider {
 
 export const paymentsDeps: PaymentsDeps = {
   payments: new DynamoPaymentRepository(documentClient, tableName),
+  orders: new DynamoOrderFacts(documentClient, tableName),
   provider: provider(),
   ids: ulidGenerator,
   clock: systemClock,
 };
-export const paymentMethods = new DynamoPaymentMethodSource(documentClient, tableName);

@@ -58,6 +58,11 @@ export const SAGA_ERRORS = {
   paymentDeclined: 'PaymentDeclined',
   /** The customer asked to cancel before confirmation: undo everything, cancel with CUSTOMER_REQUEST. */
   cancellationRequested: 'CancellationRequested',
+  /**
+   * A compensation found the order CONFIRMED (its confirmation committed, then the step reported a failure) and the
+   * customer did not ask to cancel: nothing may be undone; the saga ends as confirmed.
+   */
+  orderAlreadyConfirmed: 'OrderAlreadyConfirmed',
   /** A dependency failed in a way that may pass: retry with backoff and jitter. */
   transient: 'TransientError',
   /** State that must not happen (a bug or a manual edit): never retried, fails fast into the compensations. */
@@ -86,6 +91,13 @@ export class CancellationRequestedError extends SagaError {
   override readonly name = SAGA_ERRORS.cancellationRequested;
   constructor(orderId: string) {
     super(`The customer asked to cancel order ${orderId}`);
+  }
+}
+
+export class OrderAlreadyConfirmedError extends SagaError {
+  override readonly name = SAGA_ERRORS.orderAlreadyConfirmed;
+  constructor(orderId: string) {
+    super(`Order ${orderId} is confirmed; a compensation that the customer did not ask for must not undo it`);
   }
 }
 

@@ -53,6 +53,7 @@ export const ERROR_STATUS_TEXT = {
   422: 'The request is well formed but cannot be processed (e.g. UNKNOWN_SKU with details.skus, MIXED_CURRENCIES).',
   429: 'API Gateway throttled the request (stage rate or burst limit): retry with backoff.',
   500: 'A bug on our side (INTERNAL_ERROR, logged with its stack). When the function itself fails or times out, API Gateway answers `{"message": "Internal Server Error"}` instead.',
+  503: 'The table stayed throttled or contended after every retry (TEMPORARILY_UNAVAILABLE): nothing was written; retry after the `Retry-After` seconds.',
 } as const;
 
 export type ErrorStatus = keyof typeof ERROR_STATUS_TEXT;

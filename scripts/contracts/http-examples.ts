@@ -68,4 +68,5 @@ export const ERROR_EXAMPLES = {
   },
   429: { message: 'Too Many Requests' },
   500: { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side; it has been logged.' } },
+  503: { error: { code: 'TEMPORARILY_UNAVAILABLE', message: 'The service is busy right now; retry after a second.' } },
 } as const;

@@ -66,10 +66,11 @@ const ERROR_RESPONSES: Record<ErrorStatus, { readonly name: string; readonly sch
   422: { name: 'Unprocessable', schema: 'Error' },
   429: { name: 'TooManyRequests', schema: 'GatewayMessage' },
   500: { name: 'InternalError', schema: 'InternalError' },
+  503: { name: 'TemporarilyUnavailable', schema: 'Error' },
 };
 
 /** Statuses every route can answer besides those in its route entry. */
-const EVERY_ROUTE: readonly ErrorStatus[] = [429, 500];
+const EVERY_ROUTE: readonly ErrorStatus[] = [429, 500, 503];
 
 /** Descriptions of request parameters that are not self-explanatory (by name). */
 const PARAMETER_TEXT: Readonly<Record<string, string>> = {
@@ -240,7 +241,16 @@ function errorResponses(): Record<string, JsonSchema> {
     responses[name] = {
       description: ERROR_STATUS_TEXT[status],
       // API Gateway's own answers (429, a crashed function) never reach the handler, so they carry no correlation id.
-      ...(status === 429 ? {} : { headers: { 'x-correlation-id': ref('#/components/headers/', 'CorrelationId') } }),
+      ...(status === 429
+        ? {}
+        : {
+            headers: {
+              'x-correlation-id': ref('#/components/headers/', 'CorrelationId'),
+              ...(status === 503
+                ? { 'retry-after': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } }
+                : {}),
+            },
+          }),
       content: {
         'application/json': {
           ...media,

@@ -6,7 +6,7 @@
 import type * as z from 'zod';
 import { placeOrderBody } from '../../functions/orders/contract';
 import { ROUTES, type RouteDefinition } from '../../functions/shared/api/routes';
-import { NotFoundError } from '../../functions/shared/errors';
+import { NotFoundError, TransientError } from '../../functions/shared/errors';
 import { toErrorResponse } from '../../functions/shared/http/errors';
 import { correlationIdOf, MAX_BODY_BYTES, parseBody } from '../../functions/shared/http/request';
 import { badRequestBody, errorBody, internalErrorBody } from '../../scripts/contracts/http-errors';
@@ -112,9 +112,11 @@ describe.each(ROUTES.map((route) => [routeKey(route), route] as const))('%s', (_
     }
   });
 
-  test('answers its success status and every error status of the route, plus 429 and 500', () => {
+  test('answers its success status and every error status of the route, plus 429, 500 and 503', () => {
     const statuses = Object.keys(operation.responses).map(Number);
-    expect(statuses).toEqual([route.success.status, ...new Set([...route.errors, 429, 500])].sort((a, b) => a - b));
+    expect(statuses).toEqual(
+      [route.success.status, ...new Set([...route.errors, 429, 500, 503])].sort((a, b) => a - b),
+    );
     const success = operation.responses[String(route.success.status)];
     expect(success?.headers).toHaveProperty('x-correlation-id');
     expect(json(success?.content).schema.$ref).toMatch(/^#\/components\/schemas\//);
@@ -243,6 +245,16 @@ describe('error responses match the error mapper', () => {
     expect(answer).toEqual(ERROR_EXAMPLES[500]);
     expect(internalErrorBody.safeParse(answer).success).toBe(true);
     expect(schemas.errors(json(document.components.responses.InternalError?.content).schema, answer)).toEqual([]);
+  });
+
+  test('503 TEMPORARILY_UNAVAILABLE (throttled after every retry) is the documented example, with Retry-After', () => {
+    const response = toErrorResponse(new TransientError('TransactWriteItems kept failing (ThrottlingError)'));
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['retry-after']).toBe('1');
+    const answer = bodyOf(new TransientError('throttled'));
+    expect(answer).toEqual(ERROR_EXAMPLES[503]);
+    expect(schemas.errors(errorSchema('Error'), answer)).toEqual([]);
+    expect(document.components.responses.TemporarilyUnavailable?.headers).toHaveProperty('retry-after');
   });
 });
 

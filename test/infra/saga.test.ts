@@ -14,6 +14,7 @@ import {
   type CheckoutSagaSteps,
   COMPENSATION_RETRY,
   FORWARD_RETRY,
+  NO_RETRY_WHEN_CONFIRMED,
   SAGA_STATES,
   SAGA_TIMEOUT,
   TRANSIENT_ERRORS,
@@ -184,15 +185,31 @@ describe('forward steps', () => {
     for (const error of notRetried) expect(retry[0]?.ErrorEquals).not.toContain(error);
   });
 
+  // Reserve and authorize check the customer's cancellation first: a cancelled order is never reserved or charged.
+  const cancellationChecked = new Set<string>([SAGA_STATES.reserveInventory, SAGA_STATES.authorizePayment]);
+
   test.each(cases)(
     '%s catches %s into its reason, everything else into the fallback reason',
     (name, error, reason, fallback) => {
       expect(state(name).Catch).toEqual([
         { ErrorEquals: [error], ResultPath: '$.error', Next: reasonState(reason) },
+        ...(cancellationChecked.has(name)
+          ? [
+              {
+                ErrorEquals: [SAGA_ERRORS.cancellationRequested],
+                ResultPath: '$.error',
+                Next: reasonState('CUSTOMER_REQUEST'),
+              },
+            ]
+          : []),
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: reasonState(fallback) },
       ]);
     },
   );
+
+  test('a step whose runtime died after it may have committed is retried (every step is idempotent)', () => {
+    expect(TRANSIENT_ERRORS).toEqual(expect.arrayContaining(['Runtime.ExitError', 'Lambda.Unknown']));
+  });
 
   test('the last forward step leads to OrderConfirmed, a Succeed state', () => {
     expect(state(SAGA_STATES.confirmed)).toEqual({ Type: 'Succeed' });
@@ -225,14 +242,24 @@ describe('compensations', () => {
     expect(state(SAGA_STATES.cancelled)).toEqual({ Type: 'Succeed' });
   });
 
-  test.each(COMPENSATIONS)('%s retries every error with backoff and full jitter, and has no Catch', (name) => {
+  test.each(COMPENSATIONS)('%s retries every error with backoff and full jitter but OrderAlreadyConfirmed', (name) => {
     const asl = state(name);
     expect(asl.Type).toBe('Task');
     expect(asl.Resource).toBe(LAMBDA_INVOKE);
-    expect(asl.Retry).toEqual([retrier(COMPENSATION_RETRY)]);
-    expect(asl.Retry?.[0]?.ErrorEquals).toEqual(['States.ALL']);
-    expect(asl.Retry?.[0]?.JitterStrategy).toBe('FULL');
-    expect(asl.Catch).toBeUndefined();
+    expect(asl.Retry).toEqual([
+      { ErrorEquals: [SAGA_ERRORS.orderAlreadyConfirmed], MaxAttempts: 0 },
+      retrier(COMPENSATION_RETRY),
+    ]);
+    expect(NO_RETRY_WHEN_CONFIRMED.maxAttempts).toBe(0);
+    expect(asl.Retry?.[1]?.ErrorEquals).toEqual(['States.ALL']);
+    expect(asl.Retry?.[1]?.JitterStrategy).toBe('FULL');
+  });
+
+  test.each(COMPENSATIONS)('%s ends the saga as confirmed when the order is confirmed after all', (name) => {
+    // A confirmation that committed and then reported a failure must be recognised as done, not compensated.
+    expect(state(name).Catch).toEqual([
+      { ErrorEquals: [SAGA_ERRORS.orderAlreadyConfirmed], ResultPath: '$.error', Next: SAGA_STATES.confirmed },
+    ]);
   });
 
   test.each(COMPENSATIONS)('%s receives the reason', (name) => {
@@ -297,11 +324,19 @@ describe('every path', () => {
     }
   });
 
-  test('a confirmed order ran every forward step and no compensation', () => {
+  test('a confirmed order ran every forward step and no compensation, or a compensation found it confirmed', () => {
     const confirmed = all.filter((path) => path.states.at(-1) === SAGA_STATES.confirmed);
-    expect(confirmed).toHaveLength(1);
-    for (const step of FORWARD_STEPS) expect(confirmed[0]?.states).toContain(step);
-    for (const step of COMPENSATIONS) expect(confirmed[0]?.states).not.toContain(step);
+    const direct = confirmed.filter((path) => !COMPENSATIONS.some((step) => path.states.includes(step)));
+    expect(direct).toHaveLength(1);
+    for (const step of FORWARD_STEPS) expect(direct[0]?.states).toContain(step);
+    for (const path of confirmed.filter((p) => !direct.includes(p))) {
+      // It left the compensations through OrderAlreadyConfirmed, before undoing anything that step guards.
+      const last = path.states.at(-2) ?? '';
+      expect(COMPENSATIONS).toContain(last);
+      expect(state(last).Catch?.find((c) => c.Next === SAGA_STATES.confirmed)?.ErrorEquals).toEqual([
+        SAGA_ERRORS.orderAlreadyConfirmed,
+      ]);
+    }
   });
 
   test('a cancelled order is cancelled with a reason and undoes every forward step that succeeded', () => {
@@ -338,7 +373,9 @@ describe('every path', () => {
   });
 
   test('a customer cancellation (action "cancel") runs every compensation', () => {
-    const viaRoute = all.filter((path) => path.states[1] === reasonState('CUSTOMER_REQUEST'));
+    const viaRoute = all.filter(
+      (path) => path.states[1] === reasonState('CUSTOMER_REQUEST') && path.states.at(-1) === SAGA_STATES.cancelled,
+    );
     expect(viaRoute).toHaveLength(1);
     expect(viaRoute[0]?.states).toEqual([
       SAGA_STATES.route,

@@ -3,9 +3,11 @@
  * `{error:{code,message}}` for bad input, and no write at all when the answer is a 4xx.
  */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { dynamoDbClient } from '../../functions/shared/ddb/client';
 import { MAX_BODY_BYTES } from '../../functions/shared/http/request';
 import type { ApiResult } from '../../functions/shared/http/response';
 import { type ApiEventInput, apiEvent, lambdaContext } from '../helpers/api-event';
+import { attachFaults, everyItem, firstItem } from '../helpers/faulty-client';
 import { createTable, deleteTable, scanAll } from '../helpers/table';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<ApiResult>;
@@ -299,5 +301,81 @@ describe('customers', () => {
       400,
       'VALIDATION_FAILED',
     );
+  });
+});
+
+describe('input that used to get through', () => {
+  const cursor = (key: Record<string, string>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+  it('refuses a cursor whose sort key lies outside the list read (a notification key on the orders list)', async () => {
+    const crafted = cursor({ pk: 'CUSTOMER#nobody', sk: 'NOTIFICATION#01JDQ3ZK5W0Y8V9XG7H2M4N6PB#ORDER_CONFIRMED' });
+    await rejects(
+      'GET /customers/{customerId}/orders',
+      { pathParameters: { customerId: 'nobody' }, query: { cursor: crafted } },
+      400,
+      'VALIDATION_FAILED',
+    );
+    const other = cursor({ pk: 'CUSTOMER#nobody', sk: 'ORDER#01JDQ3ZK5W0Y8V9XG7H2M4N6PB' });
+    await rejects(
+      'GET /customers/{customerId}/notifications',
+      { pathParameters: { customerId: 'nobody' }, query: { cursor: other } },
+      400,
+      'VALIDATION_FAILED',
+    );
+  });
+
+  it('caps the quantity of a sku after merging its lines, and the order total', async () => {
+    const thrice = { sku: 'API-TEE', quantity: 1000 };
+    const body = { customerId: 'cust-cap', paymentToken: 'tok_visa', items: [thrice, thrice, thrice] };
+    await rejects('POST /orders', { body }, 400, 'VALIDATION_FAILED');
+    expect(
+      (
+        await call('POST /products', {
+          body: { sku: 'API-GOLD', name: 'Gold bar', priceCents: 100_000_000, currency: 'EUR' },
+        })
+      ).status,
+    ).toBe(201);
+    const costly = { customerId: 'cust-cap', paymentToken: 'tok_visa', items: [{ sku: 'API-GOLD', quantity: 2 }] };
+    await rejects('POST /orders', { body: costly }, 422, 'ORDER_TOTAL_TOO_LARGE');
+  });
+
+  it('accepts ISO 4217 currencies only', async () => {
+    await rejects(
+      'POST /products',
+      { body: { sku: 'API-FAKE-CUR', name: 'x', priceCents: 100, currency: 'ABC' } },
+      400,
+      'VALIDATION_FAILED',
+    );
+    const yen = await call('POST /products', {
+      body: { sku: 'API-YEN', name: 'Tea', priceCents: 1500, currency: 'JPY' },
+    });
+    expect(yen.status).toBe(201);
+  });
+});
+
+describe('faults only AWS has', () => {
+  const faults = attachFaults(dynamoDbClient);
+  afterEach(() => faults.clear());
+
+  it('answers a product create that stays throttled with 503 and Retry-After, never 409 PRODUCT_EXISTS', async () => {
+    faults.inject(
+      'TransactWriteItems',
+      ...Array.from({ length: 6 }, () => ({ kind: 'cancel' as const, reasons: everyItem('ThrottlingError') })),
+    );
+    const before = await scanAll(tableName);
+    const response = await call('POST /products', {
+      body: { sku: 'API-THROTTLED', name: 'x', priceCents: 100, currency: 'EUR' },
+    });
+    expect(response).toMatchObject({ status: 503, body: { error: { code: 'TEMPORARILY_UNAVAILABLE' } } });
+    expect(response.headers['retry-after']).toBe('1');
+    expect(await scanAll(tableName)).toEqual(before);
+  });
+
+  it('creates the product when the throttling passes within the retries', async () => {
+    faults.inject('TransactWriteItems', { kind: 'cancel', reasons: firstItem('TransactionConflict') });
+    const response = await call('POST /products', {
+      body: { sku: 'API-CONFLICTED', name: 'x', priceCents: 100, currency: 'EUR' },
+    });
+    expect(response.status).toBe(201);
   });
 });

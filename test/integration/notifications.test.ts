@@ -2,8 +2,14 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoNotifications } from '../../functions/notifications/adapters/dynamo-notifications';
 import { MailboxChannel } from '../../functions/notifications/adapters/mailbox-channel';
-import { type NotificationsDeps, notify, type OrderOutcome } from '../../functions/notifications/domain/notify';
+import {
+  composeMessage,
+  type NotificationsDeps,
+  notify,
+  type OrderOutcome,
+} from '../../functions/notifications/domain/notify';
 import { keys } from '../../functions/shared/table/layout';
+import { everyItem, faultyClient, firstItem } from '../helpers/faulty-client';
 import { clockAt, context, ids } from '../helpers/fixed';
 import { createTable, deleteTable, doc, outboxEvents } from '../helpers/table';
 
@@ -75,4 +81,23 @@ it('does not deliver a second message when a crash after sending makes the event
     new GetCommand({ TableName: tableName, Key: keys.mailboxMessage(`${orderId}#ORDER_CONFIRMED`) }),
   );
   expect(message.Item).toMatchObject({ deliveries: 1, attempts: 2 });
+});
+
+it('never reads a throttled write as "already sent": the notification is recorded once the retry passes', async () => {
+  const faulty = faultyClient();
+  const flaky: NotificationsDeps = { ...deps, notifications: new DynamoNotifications(faulty.doc, tableName) };
+  faulty.inject(
+    'TransactWriteItems',
+    { kind: 'cancel', reasons: everyItem('ThrottlingError') },
+    { kind: 'cancel', reasons: firstItem('TransactionConflict') },
+  );
+  expect(await notify(flaky, outcome('01JORDERNOTIFY0000000000TH', 'ORDER_CONFIRMED'), context)).toBe('sent');
+  expect(faulty.injected('TransactWriteItems')).toBe(2);
+});
+
+it('formats amounts with the currency minor units (JPY has none)', () => {
+  const yen = composeMessage({ ...outcome('01JORDERNOTIFY0000000000JP', 'ORDER_CONFIRMED'), currency: 'JPY' });
+  expect(yen.body).toContain('¥1,999');
+  const euro = composeMessage(outcome('01JORDERNOTIFY0000000000EU', 'ORDER_CONFIRMED'));
+  expect(euro.body).toContain('€19.99');
 });

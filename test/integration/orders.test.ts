@@ -13,16 +13,14 @@ import type { OrdersDeps } from '../../functions/orders/domain/order';
 import { placeOrder } from '../../functions/orders/domain/place-order';
 import { requestCancellation } from '../../functions/orders/domain/request-cancellation';
 import { cancelOrder, confirmOrder, recordSagaFailure } from '../../functions/orders/domain/saga-steps';
-import {
-  DynamoPaymentMethodSource,
-  DynamoPaymentRepository,
-} from '../../functions/payments/adapters/dynamo-payment-repository';
+import { DynamoOrderFacts, DynamoPaymentRepository } from '../../functions/payments/adapters/dynamo-payment-repository';
 import { SimulatedPaymentProvider } from '../../functions/payments/adapters/simulated-provider';
 import { authorizePayment, type PaymentsDeps, voidPayment } from '../../functions/payments/domain/payment';
 import {
   CancellationRequestedError,
   ConflictError,
   InvariantViolationError,
+  OrderAlreadyConfirmedError,
   TransientError,
   UnprocessableError,
 } from '../../functions/shared/errors';
@@ -32,7 +30,7 @@ import { createTable, deleteTable, doc, outboxEvents, scanAll } from '../helpers
 let tableName: string;
 let orders: OrdersDeps & { prices: DynamoPriceSource };
 let inventory: InventoryDeps;
-let payments: PaymentsDeps & { methods: DynamoPaymentMethodSource };
+let payments: PaymentsDeps;
 
 beforeAll(async () => {
   tableName = await createTable('orders');
@@ -47,7 +45,7 @@ beforeAll(async () => {
     ...common,
     payments: new DynamoPaymentRepository(doc, tableName),
     provider: new SimulatedPaymentProvider(doc, tableName),
-    methods: new DynamoPaymentMethodSource(doc, tableName),
+    orders: new DynamoOrderFacts(doc, tableName),
   };
   const products = { products: new DynamoProductRepository(doc, tableName), ...common };
   for (const [sku, priceCents, currency] of [
@@ -185,14 +183,27 @@ describe('confirmOrder', () => {
 
   it('throws CancellationRequested when the customer asked to cancel before confirmation', async () => {
     const { order } = await placeOrder(orders, body({ customerId: 'cust-early-cancel' }), { correlationId: 'c' });
-    await requestCancellation(orders, order.orderId, 'c');
     await reserve(inventory, order.orderId, order.items, context);
     await authorizePayment(
       payments,
       { orderId: order.orderId, amountCents: order.totalCents, currency: order.currency },
       context,
     );
+    await requestCancellation(orders, order.orderId, 'c');
     await expect(confirmOrder(orders, order.orderId, context)).rejects.toBeInstanceOf(CancellationRequestedError);
+  });
+
+  it('neither reserves nor charges an order whose customer asked to cancel first', async () => {
+    const { order } = await placeOrder(orders, body({ customerId: 'cust-cancel-first' }), { correlationId: 'c' });
+    await requestCancellation(orders, order.orderId, 'c');
+    const charge = { orderId: order.orderId, amountCents: order.totalCents, currency: order.currency };
+    await expect(reserve(inventory, order.orderId, order.items, context)).rejects.toBeInstanceOf(
+      CancellationRequestedError,
+    );
+    await expect(authorizePayment(payments, charge, context)).rejects.toBeInstanceOf(CancellationRequestedError);
+    const ledger = (await scanAll(tableName)).filter((i) => i.pk === `PSP#authorize-${order.orderId}`);
+    expect(ledger).toEqual([]);
+    expect(await inventory.inventory.reservationsOf(order.orderId)).toEqual([]);
   });
 });
 
@@ -206,7 +217,7 @@ describe('cancelOrder', () => {
       context,
     );
     await expect(cancelOrder(orders, order.orderId, 'PAYMENT_FAILED', context)).rejects.toBeInstanceOf(TransientError);
-    await voidPayment(payments, order.orderId, context);
+    await voidPayment(payments, order.orderId, 'PAYMENT_FAILED', context);
     await expect(cancelOrder(orders, order.orderId, 'PAYMENT_FAILED', context)).rejects.toBeInstanceOf(TransientError);
     await release(inventory, order.orderId, order.items, 'PAYMENT_FAILED', context);
     const cancelled = await cancelOrder(orders, order.orderId, 'PAYMENT_FAILED', context);
@@ -222,10 +233,10 @@ describe('cancelOrder', () => {
     const { order } = await placeOrder(orders, body({ customerId: 'cust-after' }), { correlationId: 'c' });
     await checkout(order.orderId);
     await expect(cancelOrder(orders, order.orderId, 'SYSTEM_ERROR', context)).rejects.toBeInstanceOf(
-      InvariantViolationError,
+      OrderAlreadyConfirmedError,
     );
     await requestCancellation(orders, order.orderId, 'c');
-    await voidPayment(payments, order.orderId, context);
+    await voidPayment(payments, order.orderId, 'CUSTOMER_REQUEST', context);
     await release(inventory, order.orderId, order.items, 'CUSTOMER_REQUEST', context);
     expect(await cancelOrder(orders, order.orderId, 'CUSTOMER_REQUEST', context)).toMatchObject({
       status: 'CANCELLED',
@@ -245,7 +256,7 @@ describe('requestCancellation', () => {
     );
     expect(requested).toHaveLength(1);
     expect(requested[0]?.data).toMatchObject({ status: 'PENDING' });
-    await voidPayment(payments, order.orderId, context);
+    await voidPayment(payments, order.orderId, 'CUSTOMER_REQUEST', context);
     await release(inventory, order.orderId, order.items, 'CUSTOMER_REQUEST', context);
     await cancelOrder(orders, order.orderId, 'CUSTOMER_REQUEST', context);
     await expect(requestCancellation(orders, order.orderId, 'c')).rejects.toBeInstanceOf(ConflictError);

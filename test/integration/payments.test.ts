@@ -2,11 +2,8 @@
  * Payments against DynamoDB Local and the simulated provider's ledger: one authorization per order whatever the
  * retries (incl. a lost response), declines, voids, and the tombstone that stops a late authorization.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  DynamoPaymentMethodSource,
-  DynamoPaymentRepository,
-} from '../../functions/payments/adapters/dynamo-payment-repository';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoOrderFacts, DynamoPaymentRepository } from '../../functions/payments/adapters/dynamo-payment-repository';
 import { SimulatedPaymentProvider } from '../../functions/payments/adapters/simulated-provider';
 import {
   authorizePayment,
@@ -16,13 +13,19 @@ import {
   voidPayment,
 } from '../../functions/payments/domain/payment';
 import { ProviderUnavailableError } from '../../functions/payments/domain/provider';
-import { InvariantViolationError, NotFoundError, PaymentDeclinedError } from '../../functions/shared/errors';
+import {
+  InvariantViolationError,
+  NotFoundError,
+  OrderAlreadyConfirmedError,
+  PaymentDeclinedError,
+} from '../../functions/shared/errors';
 import { keys } from '../../functions/shared/table/layout';
+import { everyItem, faultyClient } from '../helpers/faulty-client';
 import { clockAt, context, ids } from '../helpers/fixed';
 import { createTable, deleteTable, doc, outboxEvents, scanAll } from '../helpers/table';
 
 let tableName: string;
-let deps: PaymentsDeps & { methods: DynamoPaymentMethodSource };
+let deps: PaymentsDeps;
 let n = 0;
 
 /** An order item with a token, as the orders domain writes it. */
@@ -43,7 +46,7 @@ beforeAll(async () => {
   deps = {
     payments: new DynamoPaymentRepository(doc, tableName),
     provider: new SimulatedPaymentProvider(doc, tableName),
-    methods: new DynamoPaymentMethodSource(doc, tableName),
+    orders: new DynamoOrderFacts(doc, tableName),
     ids: ids(),
     clock: clockAt(),
   };
@@ -88,7 +91,7 @@ describe('authorizePayment', () => {
   });
 
   it('keeps one authorization under random provider outages (failure rate 0.5, 10 retries each)', async () => {
-    const flaky: PaymentsDeps & { methods: DynamoPaymentMethodSource } = {
+    const flaky: PaymentsDeps = {
       ...deps,
       provider: new SimulatedPaymentProvider(doc, tableName, 0.5),
     };
@@ -112,8 +115,14 @@ describe('voidPayment', () => {
   it('voids an authorization at the provider and in the table, once', async () => {
     const charge = await order('tok_visa');
     const payment = await authorizePayment(deps, charge, context);
-    expect(await voidPayment(deps, charge.orderId, context)).toMatchObject({ status: 'VOIDED', version: 2 });
-    expect(await voidPayment(deps, charge.orderId, context)).toMatchObject({ status: 'VOIDED', version: 2 });
+    expect(await voidPayment(deps, charge.orderId, 'SYSTEM_ERROR', context)).toMatchObject({
+      status: 'VOIDED',
+      version: 2,
+    });
+    expect(await voidPayment(deps, charge.orderId, 'SYSTEM_ERROR', context)).toMatchObject({
+      status: 'VOIDED',
+      version: 2,
+    });
     const entry = await doc.send(
       new GetCommand({ TableName: tableName, Key: keys.providerLedger(`authorize-${charge.orderId}`) }),
     );
@@ -137,13 +146,13 @@ describe('voidPayment', () => {
     const ledgerKey = keys.providerLedger(`authorize-${charge.orderId}`);
     const entry = await doc.send(new GetCommand({ TableName: tableName, Key: ledgerKey }));
     await doc.send(new PutCommand({ TableName: tableName, Item: { ...entry.Item, status: 'CAPTURED' } }));
-    expect(await voidPayment(deps, charge.orderId, context)).toMatchObject({ status: 'REFUNDED' });
+    expect(await voidPayment(deps, charge.orderId, 'SYSTEM_ERROR', context)).toMatchObject({ status: 'REFUNDED' });
     expect((await doc.send(new GetCommand({ TableName: tableName, Key: ledgerKey }))).Item?.status).toBe('REFUNDED');
   });
 
   it('leaves a tombstone when nothing was authorized, so no authorization can land afterwards', async () => {
     const charge = await order('tok_visa');
-    expect(await voidPayment(deps, charge.orderId, context)).toBeUndefined();
+    expect(await voidPayment(deps, charge.orderId, 'SYSTEM_ERROR', context)).toBeUndefined();
     await expect(authorizePayment(deps, charge, context)).rejects.toBeInstanceOf(InvariantViolationError);
     expect(await listPayments(deps, charge.orderId)).toEqual([]);
     expect((await ledger()).filter((l) => l.reference === charge.orderId)).toHaveLength(0);
@@ -161,7 +170,7 @@ describe('voidPayment', () => {
         get: async (orderId: string, paymentId: string) => {
           if (firstRead) {
             firstRead = false;
-            await voidPayment(deps, charge.orderId, context);
+            await voidPayment(deps, charge.orderId, 'SYSTEM_ERROR', context);
             return undefined;
           }
           return repo.get(orderId, paymentId);
@@ -198,10 +207,54 @@ describe('voidPayment after the step gave up', () => {
       paymentToken: 'tok_visa',
       reference: charge.orderId,
     });
-    expect(await voidPayment(deps, charge.orderId, context)).toBeUndefined();
+    expect(await voidPayment(deps, charge.orderId, 'SYSTEM_ERROR', context)).toBeUndefined();
     const entry = await doc.send(
       new GetCommand({ TableName: tableName, Key: keys.providerLedger(`authorize-${charge.orderId}`) }),
     );
     expect(entry.Item?.status).toBe('VOIDED');
+  });
+});
+
+describe('compensations never undo a confirmed order unless the customer asked', () => {
+  async function confirmedOrder() {
+    const charge = await order('tok_visa');
+    await authorizePayment(deps, charge, context);
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.order(charge.orderId),
+        UpdateExpression: 'SET #s = :c',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':c': 'CONFIRMED' },
+      }),
+    );
+    return charge;
+  }
+
+  it('refuses to void the payment of a CONFIRMED order for a system error; nothing moves', async () => {
+    const charge = await confirmedOrder();
+    await expect(voidPayment(deps, charge.orderId, 'SYSTEM_ERROR', context)).rejects.toBeInstanceOf(
+      OrderAlreadyConfirmedError,
+    );
+    expect(await listPayments(deps, charge.orderId)).toEqual([expect.objectContaining({ status: 'AUTHORIZED' })]);
+    const entry = (await ledger()).find((e) => e.reference === charge.orderId);
+    expect(entry?.status).toBe('AUTHORIZED');
+  });
+
+  it('voids it when the customer asked', async () => {
+    const charge = await confirmedOrder();
+    expect(await voidPayment(deps, charge.orderId, 'CUSTOMER_REQUEST', context)).toMatchObject({ status: 'VOIDED' });
+  });
+});
+
+describe('faults only AWS has', () => {
+  it('retries a payment write cancelled by throttling instead of losing it', async () => {
+    const faulty = faultyClient();
+    const flaky: PaymentsDeps = { ...deps, payments: new DynamoPaymentRepository(faulty.doc, tableName) };
+    const charge = await order('tok_visa');
+    faulty.inject('TransactWriteItems', { kind: 'cancel', reasons: everyItem('ThrottlingError') });
+    expect(await authorizePayment(flaky, charge, context)).toMatchObject({ status: 'AUTHORIZED' });
+    expect(faulty.injected('TransactWriteItems')).toBe(1);
+    expect(await listPayments(deps, charge.orderId)).toEqual([expect.objectContaining({ status: 'AUTHORIZED' })]);
   });
 });

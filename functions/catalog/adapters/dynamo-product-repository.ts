@@ -1,8 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { pickFields, tryTransaction } from '../../shared/ddb/items';
+import { pickFields } from '../../shared/ddb/items';
 import { outboxPut } from '../../shared/ddb/outbox';
 import { queryPage } from '../../shared/ddb/queries';
+import { tryTransaction } from '../../shared/ddb/transactions';
 import type { EventOf, ProductCreatedV1 } from '../../shared/events/catalog';
 import { ENTITY, keys, TABLE } from '../../shared/table/layout';
 import type { Product, ProductPage, ProductRepository } from '../domain/product';
@@ -28,21 +29,25 @@ export class DynamoProductRepository implements ProductRepository {
 
   /** Product and ProductCreated in one transaction; false when the sku exists (the only condition). */
   create(product: Product, event: EventOf<typeof ProductCreatedV1>): Promise<boolean> {
-    return tryTransaction(this.client, [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.product(product.sku),
-            ...keys.productListing(product.sku),
-            entity: ENTITY.product,
-            ...product,
+    return tryTransaction(
+      this.client,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.product(product.sku),
+              ...keys.productListing(product.sku),
+              entity: ENTITY.product,
+              ...product,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
         },
-      },
-      outboxPut(this.tableName, event),
-    ]);
+        outboxPut(this.tableName, event),
+      ],
+      [keys.product(product.sku)],
+    );
   }
 
   async get(sku: string): Promise<Product | undefined> {

@@ -1,21 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { tryTransaction } from '../../shared/ddb/items';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { orderNotConfirmedCheck, orderOpenForCheckoutCheck } from '../../orders/adapters/transact-items';
 import { outboxPut, type TransactItem } from '../../shared/ddb/outbox';
-import { cancellationCodes } from '../../shared/ddb/transactions';
-import { TransientError } from '../../shared/errors';
-import type {
-  CancelReason,
-  EventOf,
-  InventoryReleasedV1,
-  InventoryReservedV1,
-  StockAdjustedV1,
-} from '../../shared/events/catalog';
+import { TransactionFailedError, transactWrite } from '../../shared/ddb/transactions';
+import type { EventOf, InventoryReservedV1, StockAdjustedV1 } from '../../shared/events/catalog';
 import { ENTITY, keys } from '../../shared/table/layout';
 import type {
   InventoryRepository,
   Line,
-  ReleaseAction,
+  ReleaseOutcome,
+  ReleaseRequest,
   Reservation,
   ReserveOutcome,
   StockLevels,
@@ -23,12 +17,6 @@ import type {
 } from '../domain/stock';
 
 const ZERO: StockLevels = { available: 0, reserved: 0, sold: 0, restocked: 0 };
-const CONFLICT_RETRIES = 4;
-
-/** Small random pause before retrying a transaction that collided with another one on the same item. */
-function conflictPause(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
-}
 
 /**
  * Transaction items that turn an order's holds into sales (reserved -> sold). Exported for the orders domain, whose
@@ -108,66 +96,42 @@ export class DynamoInventoryRepository implements InventoryRepository {
     };
   }
 
-  async applyRestock(
-    sku: string,
-    expectedVersion: number,
-    next: StockLevels,
-    event: EventOf<typeof StockAdjustedV1>,
-  ): Promise<boolean> {
-    const delta = event.data.delta;
-    const write: TransactItem =
-      expectedVersion === 0
-        ? {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                ...keys.inventory(sku),
-                entity: ENTITY.inventory,
-                sku,
-                ...next,
-                version: 1,
-                updatedAt: event.time,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          }
-        : {
-            Update: {
-              TableName: this.tableName,
-              Key: keys.inventory(sku),
-              UpdateExpression:
-                'SET available = available + :d, restocked = restocked + :d, version = :next, updatedAt = :now',
-              ConditionExpression: 'version = :expected',
-              ExpressionAttributeValues: {
-                ':d': delta,
-                ':next': expectedVersion + 1,
-                ':expected': expectedVersion,
-                ':now': event.time,
-              },
-            },
-          };
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            // The product must still exist (restocking an unknown sku is a 404, never a stray counter).
-            {
-              ConditionCheck: {
-                TableName: this.tableName,
-                Key: keys.product(sku),
-                ConditionExpression: 'attribute_exists(pk)',
-              },
-            },
-            write,
-            outboxPut(this.tableName, event),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (cancellationCodes(error)) return false;
-      throw error;
-    }
+  /**
+   * An atomic increment: no condition on the counters or the version, so concurrent reservations never refuse it
+   * (they may only make the transaction conflict, which transactWrite retries). The first restock creates the item.
+   */
+  async addStock(sku: string, delta: number, event: EventOf<typeof StockAdjustedV1>): Promise<boolean> {
+    const outcome = await transactWrite(this.client, [
+      // The product must still exist (restocking an unknown sku is a 404, never a stray counter).
+      {
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: keys.product(sku),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.inventory(sku),
+          UpdateExpression:
+            'SET entity = :entity, sku = :sku, reserved = if_not_exists(reserved, :zero), ' +
+            'sold = if_not_exists(sold, :zero), updatedAt = :now ADD available :d, restocked :d, version :one',
+          ExpressionAttributeValues: {
+            ':entity': ENTITY.inventory,
+            ':sku': sku,
+            ':zero': 0,
+            ':now': event.time,
+            ':d': delta,
+            ':one': 1,
+          },
+        },
+      },
+      outboxPut(this.tableName, event),
+    ]);
+    if (outcome.committed) return true;
+    if (outcome.conditionFailed(keys.product(sku))) return false;
+    throw new TransactionFailedError(['ConditionalCheckFailed on an item of a restock that has no condition']);
   }
 
   async reserve(
@@ -205,28 +169,33 @@ export class DynamoInventoryRepository implements InventoryRepository {
         },
       },
     ]);
-    items.push(outboxPut(this.tableName, event));
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-        return { kind: 'reserved' };
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        if (!codes) throw error;
-        if (codes.includes('TransactionConflict')) {
-          if (attempt >= CONFLICT_RETRIES)
-            throw new TransientError(`Reservation of order ${orderId} kept colliding with other transactions`);
-          await conflictPause(attempt);
-          continue;
-        }
-        // Odd positions are the reservation items: a failed one means an earlier attempt already reserved.
-        if (codes.some((code, i) => i % 2 === 1 && i < lines.length * 2 && code === 'ConditionalCheckFailed')) {
-          return { kind: 'alreadyReserved' };
-        }
-        const short = lines.filter((_, i) => codes[i * 2] === 'ConditionalCheckFailed').map((l) => l.sku);
-        return { kind: 'outOfStock', skus: short.length > 0 ? short : lines.map((l) => l.sku) };
-      }
+    // Atomic with the holds: the order is still PENDING and its customer has not asked to cancel.
+    items.push(orderOpenForCheckoutCheck(this.tableName, orderId), outboxPut(this.tableName, event));
+    const outcome = await transactWrite(this.client, items);
+    if (outcome.committed) return { kind: 'reserved' };
+    if (outcome.conditionFailed(keys.order(orderId))) return this.whyNotOpen(orderId);
+    if (lines.some((line) => outcome.conditionFailed(keys.reservation(orderId, line.sku)))) {
+      return { kind: 'alreadyReserved' };
     }
+    const short = lines.filter((line) => outcome.conditionFailed(keys.inventory(line.sku))).map((l) => l.sku);
+    if (short.length === 0) throw new TransactionFailedError(['ConditionalCheckFailed on an unknown item']);
+    return { kind: 'outOfStock', skus: short };
+  }
+
+  /** The order guard of a reservation failed: because the customer asked to cancel, or the order is settled. */
+  private async whyNotOpen(orderId: string): Promise<ReserveOutcome> {
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.order(orderId),
+        ProjectionExpression: '#status, cancelRequestedAt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ConsistentRead: true,
+      }),
+    );
+    const order = result.Item;
+    if (order && typeof order.cancelRequestedAt === 'string') return { kind: 'cancellationRequested' };
+    return { kind: 'orderClosed', status: order ? String(order.status) : 'MISSING' };
   }
 
   async reservationsOf(orderId: string): Promise<Reservation[]> {
@@ -246,14 +215,9 @@ export class DynamoInventoryRepository implements InventoryRepository {
     }));
   }
 
-  async release(
-    orderId: string,
-    actions: readonly ReleaseAction[],
-    reason: CancelReason,
-    event: EventOf<typeof InventoryReleasedV1> | undefined,
-  ): Promise<boolean> {
-    const now = new Date().toISOString();
-    const items: TransactItem[] = actions.flatMap((action): TransactItem[] => {
+  async release(request: ReleaseRequest): Promise<ReleaseOutcome> {
+    const { orderId, reason, now } = request;
+    const items: TransactItem[] = request.actions.flatMap((action): TransactItem[] => {
       if (action.kind === 'tombstone') {
         return [
           {
@@ -306,7 +270,16 @@ export class DynamoInventoryRepository implements InventoryRepository {
         },
       ];
     });
-    if (event) items.push(outboxPut(this.tableName, event));
-    return tryTransaction(this.client, items);
+    if (request.unlessConfirmed) items.push(orderNotConfirmedCheck(this.tableName, orderId));
+    if (request.event) items.push(outboxPut(this.tableName, request.event));
+    const outcome = await transactWrite(this.client, items);
+    if (outcome.committed) return 'released';
+    if (request.unlessConfirmed && outcome.conditionFailed(keys.order(orderId))) return 'orderConfirmed';
+    return 'stale';
+  }
+
+  async commitHeld(orderId: string, line: Line, now: string): Promise<boolean> {
+    const outcome = await transactWrite(this.client, commitReservationItems(this.tableName, orderId, [line], now));
+    return outcome.committed;
   }
 }

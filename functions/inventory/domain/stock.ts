@@ -3,9 +3,10 @@
  * checkouts of the last unit confirm exactly one. Invariant per sku: available + reserved + sold == restocked.
  */
 import {
-  ConflictError,
+  CancellationRequestedError,
   InvariantViolationError,
   NotFoundError,
+  OrderAlreadyConfirmedError,
   OutOfStockError,
   TransientError,
 } from '../../shared/errors';
@@ -51,7 +52,11 @@ export interface Line {
 export type ReserveOutcome =
   | { readonly kind: 'reserved' }
   | { readonly kind: 'outOfStock'; readonly skus: string[] }
-  | { readonly kind: 'alreadyReserved' };
+  | { readonly kind: 'alreadyReserved' }
+  /** The customer asked to cancel before the holds were taken: nothing was held. */
+  | { readonly kind: 'cancellationRequested' }
+  /** The order is no longer PENDING (settled by someone else): nothing was held. */
+  | { readonly kind: 'orderClosed'; readonly status: string };
 
 /** One step of a release: undo a hold, return bought units, or leave a tombstone so a late reservation cannot land. */
 export type ReleaseAction =
@@ -59,25 +64,30 @@ export type ReleaseAction =
   | { readonly kind: 'returnCommitted'; readonly sku: string; readonly quantity: number }
   | { readonly kind: 'tombstone'; readonly sku: string };
 
+export interface ReleaseRequest {
+  readonly orderId: string;
+  readonly actions: readonly ReleaseAction[];
+  readonly reason: CancelReason;
+  readonly now: string;
+  readonly event: EventOf<typeof InventoryReleasedV1> | undefined;
+  /** Refuse atomically when the order is CONFIRMED (every reason but the customer's own request). */
+  readonly unlessConfirmed: boolean;
+}
+
+/** `stale`: a reservation changed since it was read (plan again); `orderConfirmed`: refused by the order guard. */
+export type ReleaseOutcome = 'released' | 'stale' | 'orderConfirmed';
+
 export interface InventoryRepository {
   snapshot(sku: string): Promise<StockSnapshot>;
-  /** Writes the new levels only if the version is still `expectedVersion`; false otherwise. */
-  applyRestock(
-    sku: string,
-    expectedVersion: number,
-    next: StockLevels,
-    event: EventOf<typeof StockAdjustedV1>,
-  ): Promise<boolean>;
-  /** All lines or none, each conditional on enough available stock. */
+  /** Adds `delta` units atomically, whatever else changes the sku meanwhile; false when the product does not exist. */
+  addStock(sku: string, delta: number, event: EventOf<typeof StockAdjustedV1>): Promise<boolean>;
+  /** All lines or none, each conditional on enough available stock, and on the order still open for checkout. */
   reserve(orderId: string, lines: readonly Line[], event: EventOf<typeof InventoryReservedV1>): Promise<ReserveOutcome>;
   reservationsOf(orderId: string): Promise<Reservation[]>;
-  /** Applies the actions atomically, each conditional on the status it was planned from; false on a race. */
-  release(
-    orderId: string,
-    actions: readonly ReleaseAction[],
-    reason: CancelReason,
-    event: EventOf<typeof InventoryReleasedV1> | undefined,
-  ): Promise<boolean>;
+  /** Applies the actions atomically, each conditional on the status it was planned from. */
+  release(request: ReleaseRequest): Promise<ReleaseOutcome>;
+  /** Turns one hold into a sale (reserved -> sold); false when it is no longer held with that quantity. */
+  commitHeld(orderId: string, line: Line, now: string): Promise<boolean>;
 }
 
 export interface InventoryDeps {
@@ -98,37 +108,44 @@ export async function getStock(deps: Pick<InventoryDeps, 'inventory'>, sku: stri
   return toStockView(sku, snapshot.levels);
 }
 
+/**
+ * Adds units to a sku. An increment never needs to know the current levels, so it is never refused because
+ * checkouts move the same stock meanwhile (a restock during a sale is when it matters most). The answer is the
+ * levels read right after it; the event carries the delta, exact, and the levels as read just before plus the delta
+ * (concurrent checkouts may have moved `available` and `reserved` in between).
+ */
 export async function restock(
   deps: InventoryDeps,
   sku: string,
   quantity: number,
   context: EventContext,
 ): Promise<StockView> {
-  for (let attempt = 1; attempt <= MAX_OPTIMISTIC_ATTEMPTS; attempt++) {
-    const snapshot = await deps.inventory.snapshot(sku);
-    if (!snapshot.productExists) throw new NotFoundError('Product', sku);
-    const next: StockLevels = {
-      ...snapshot.levels,
-      available: snapshot.levels.available + quantity,
-      restocked: snapshot.levels.restocked + quantity,
-    };
-    const event = newEvent(
-      StockAdjustedV1,
-      {
-        id: deps.ids.next(),
-        time: deps.clock.nowIso(),
-        subject: sku,
-        sequence: snapshot.version + 1,
-        data: { sku, delta: quantity, reason: 'RESTOCK', levels: next },
-      },
-      context,
-    );
-    if (await deps.inventory.applyRestock(sku, snapshot.version, next, event)) return toStockView(sku, next);
-  }
-  throw new ConflictError('CONCURRENT_UPDATE', `Stock of '${sku}' changed while restocking; try again`);
+  const before = await deps.inventory.snapshot(sku);
+  if (!before.productExists) throw new NotFoundError('Product', sku);
+  const levels: StockLevels = {
+    ...before.levels,
+    available: before.levels.available + quantity,
+    restocked: before.levels.restocked + quantity,
+  };
+  const event = newEvent(
+    StockAdjustedV1,
+    {
+      id: deps.ids.next(),
+      time: deps.clock.nowIso(),
+      subject: sku,
+      sequence: before.version + 1,
+      data: { sku, delta: quantity, reason: 'RESTOCK', levels },
+    },
+    context,
+  );
+  if (!(await deps.inventory.addStock(sku, quantity, event))) throw new NotFoundError('Product', sku);
+  return toStockView(sku, (await deps.inventory.snapshot(sku)).levels);
 }
 
-/** Saga step: hold every line for the order, or none (OutOfStock). Safe to repeat. */
+/**
+ * Saga step: hold every line for the order, or none (OutOfStock). Safe to repeat. An order whose customer already
+ * asked to cancel holds nothing (CancellationRequested: the saga unwinds with CUSTOMER_REQUEST).
+ */
 export async function reserve(
   deps: InventoryDeps,
   orderId: string,
@@ -149,6 +166,10 @@ export async function reserve(
   const outcome = await deps.inventory.reserve(orderId, lines, event);
   if (outcome.kind === 'reserved') return;
   if (outcome.kind === 'outOfStock') throw new OutOfStockError(outcome.skus);
+  if (outcome.kind === 'cancellationRequested') throw new CancellationRequestedError(orderId);
+  if (outcome.kind === 'orderClosed') {
+    throw new InvariantViolationError(`Order ${orderId} is ${outcome.status}; it cannot hold stock any more`);
+  }
   // A previous attempt already wrote reservations: fine if they are the live holds of this order.
   const existing = await deps.inventory.reservationsOf(orderId);
   const undone = existing.filter((r) => r.status === 'RELEASED' || r.status === 'RETURNED');
@@ -176,6 +197,8 @@ export function planRelease(lines: readonly Line[], reservations: readonly Reser
 /**
  * Saga compensation: puts every unit the order holds or bought back into available stock. Safe to repeat; for lines
  * that were never reserved it leaves a tombstone, so a reservation attempt still in flight cannot land afterwards.
+ * Only the customer's own request may return the units of a CONFIRMED order: for any other reason the release is
+ * refused atomically (OrderAlreadyConfirmed: its confirmation committed, nothing may be undone).
  */
 export async function release(
   deps: InventoryDeps,
@@ -198,23 +221,24 @@ export async function release(
             },
           ],
     );
+    const now = deps.clock.nowIso();
     const event =
       moved.length === 0
         ? undefined
         : newEvent(
             InventoryReleasedV1,
-            {
-              id: deps.ids.next(),
-              time: deps.clock.nowIso(),
-              subject: orderId,
-              sequence: 2,
-              data: { orderId, lines: moved, reason },
-            },
+            { id: deps.ids.next(), time: now, subject: orderId, sequence: 2, data: { orderId, lines: moved, reason } },
             context,
           );
-    if (await deps.inventory.release(orderId, actions, reason, event)) {
-      return { released: moved.map(({ sku, quantity }) => ({ sku, quantity })) };
-    }
+    const unlessConfirmed = reason !== 'CUSTOMER_REQUEST';
+    const outcome = await deps.inventory.release({ orderId, actions, reason, now, event, unlessConfirmed });
+    if (outcome === 'released') return { released: moved.map(({ sku, quantity }) => ({ sku, quantity })) };
+    if (outcome === 'orderConfirmed') throw new OrderAlreadyConfirmedError(orderId);
   }
   throw new TransientError(`Reservations of order ${orderId} kept changing while releasing them`);
+}
+
+/** Repair for a confirmed order whose hold was never turned into a sale: it bought those units. */
+export async function commitHeld(deps: InventoryDeps, orderId: string, line: Line): Promise<boolean> {
+  return deps.inventory.commitHeld(orderId, line, deps.clock.nowIso());
 }

@@ -1,8 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { pickFields, tryTransaction } from '../../shared/ddb/items';
+import { pickFields } from '../../shared/ddb/items';
 import { outboxPut } from '../../shared/ddb/outbox';
 import { queryPage } from '../../shared/ddb/queries';
+import { tryTransaction } from '../../shared/ddb/transactions';
 import type { EventOf, NotificationSentV1, NotificationType } from '../../shared/events/catalog';
 import { ENTITY, keys } from '../../shared/table/layout';
 import type { NotificationView } from '../contract';
@@ -30,20 +31,24 @@ export class DynamoNotifications implements NotificationRepository {
 
   /** The notification and NotificationSent in one transaction; false when it was recorded already. */
   record(notification: Notification, event: EventOf<typeof NotificationSentV1>): Promise<boolean> {
-    return tryTransaction(this.client, [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.notification(notification.customerId, notification.orderId, notification.type),
-            entity: ENTITY.notification,
-            ...notification,
+    return tryTransaction(
+      this.client,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.notification(notification.customerId, notification.orderId, notification.type),
+              entity: ENTITY.notification,
+              ...notification,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
         },
-      },
-      outboxPut(this.tableName, event),
-    ]);
+        outboxPut(this.tableName, event),
+      ],
+      [keys.notification(notification.customerId, notification.orderId, notification.type)],
+    );
   }
 
   /** Newest first (order ids are ULIDs). */

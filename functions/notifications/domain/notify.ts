@@ -8,6 +8,7 @@
  */
 import { type EventOf, NotificationSentV1, type NotificationType } from '../../shared/events/catalog';
 import { type EventContext, newEvent } from '../../shared/events/factory';
+import { formatAmount } from '../../shared/money';
 import type { Clock, IdGenerator } from '../../shared/runtime/ids';
 import type { NotificationView } from '../contract';
 
@@ -58,7 +59,7 @@ export interface OrderOutcome {
 }
 
 export function composeMessage(outcome: OrderOutcome): Omit<OutgoingMessage, 'idempotencyKey'> {
-  const amount = `${(outcome.totalCents / 100).toFixed(2)} ${outcome.currency}`;
+  const amount = formatAmount(outcome.totalCents, outcome.currency);
   const confirmed = outcome.type === 'ORDER_CONFIRMED';
   return {
     customerId: outcome.customerId,

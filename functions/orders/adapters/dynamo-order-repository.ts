@@ -2,9 +2,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { commitReservationItems, noLiveReservationChecks } from '../../inventory/adapters/dynamo-inventory-repository';
 import { livePaymentCheck, noLivePaymentCheck } from '../../payments/adapters/transact-items';
+import { paymentIdFor } from '../../payments/domain/payment';
 import { pickFields } from '../../shared/ddb/items';
 import { outboxPut, type TransactItem } from '../../shared/ddb/outbox';
-import { cancellationCodes } from '../../shared/ddb/transactions';
+import { type TransactOutcome, TransactionFailedError, transactWrite } from '../../shared/ddb/transactions';
 import type {
   EventOf,
   OrderCancellationRequestedV1,
@@ -24,10 +25,6 @@ import {
   type OrderRepository,
   type RequestKey,
 } from '../domain/order';
-
-const CONFLICT_RETRIES = 4;
-const FAILED = 'ConditionalCheckFailed';
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
 
 const ORDER_FIELDS = [
   'orderId',
@@ -75,22 +72,8 @@ export class DynamoOrderRepository implements OrderRepository {
     };
   }
 
-  /** Runs a transaction; returns the cancellation codes when conditions failed (retrying plain conflicts). */
-  private async transact(items: TransactItem[]): Promise<string[] | undefined> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-        return undefined;
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        if (!codes) throw error;
-        if (codes.includes('TransactionConflict') && attempt < CONFLICT_RETRIES) {
-          await pause(attempt);
-          continue;
-        }
-        return codes;
-      }
-    }
+  private transact(items: TransactItem[]): Promise<TransactOutcome> {
+    return transactWrite(this.client, items);
   }
 
   async create(
@@ -122,9 +105,9 @@ export class DynamoOrderRepository implements OrderRepository {
       });
     }
     items.push(outboxPut(this.tableName, event));
-    const codes = await this.transact(items);
-    if (!codes) return { created: true };
-    if (requestKey && codes[1] === 'ConditionalCheckFailed') {
+    const outcome = await this.transact(items);
+    if (outcome.committed) return { created: true };
+    if (requestKey && outcome.conditionFailed(keys.requestKey(requestKey.key))) {
       const existing = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: keys.requestKey(requestKey.key), ConsistentRead: true }),
       );
@@ -136,7 +119,7 @@ export class DynamoOrderRepository implements OrderRepository {
         };
       }
     }
-    throw new Error(`Order ${order.orderId} could not be created: ${codes.join(', ')}`);
+    throw new TransactionFailedError([`Order ${order.orderId} could not be created: a condition failed`]);
   }
 
   async get(orderId: string): Promise<Order | undefined> {
@@ -147,8 +130,10 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 
   private async writeWithEvent(previous: Order, next: Order, event: EventEnvelope): Promise<boolean> {
-    const codes = await this.transact([this.putNext(previous, next), outboxPut(this.tableName, event)]);
-    return codes === undefined;
+    const outcome = await this.transact([this.putNext(previous, next), outboxPut(this.tableName, event)]);
+    if (outcome.committed) return true;
+    if (outcome.conditionFailed(keys.order(next.orderId))) return false;
+    throw new TransactionFailedError(['ConditionalCheckFailed on an item other than the order']);
   }
 
   requestCancellation(
@@ -165,35 +150,42 @@ export class DynamoOrderRepository implements OrderRepository {
 
   /** Order CONFIRMED + holds turned into sales + "a live payment exists" + event: one transaction. */
   async confirm(previous: Order, next: Order, event: EventOf<typeof OrderConfirmedV1>): Promise<ConfirmOutcome> {
-    const commits = commitReservationItems(this.tableName, next.orderId, next.items, next.updatedAt);
-    const codes = await this.transact([
+    const { orderId } = next;
+    const outcome = await this.transact([
       this.putNext(previous, next),
-      ...commits,
-      livePaymentCheck(this.tableName, next.orderId),
+      ...commitReservationItems(this.tableName, orderId, next.items, next.updatedAt),
+      livePaymentCheck(this.tableName, orderId),
       outboxPut(this.tableName, event),
     ]);
-    if (!codes) return 'confirmed';
-    if (codes[0] !== 'None') return 'staleOrder';
-    const failedLine = next.items.find((_, i) => codes[1 + i * 2] === FAILED || codes[2 + i * 2] === FAILED);
+    if (outcome.committed) return 'confirmed';
+    if (outcome.conditionFailed(keys.order(orderId))) return 'staleOrder';
+    const failedLine = next.items.find(
+      (line) =>
+        outcome.conditionFailed(keys.reservation(orderId, line.sku)) ||
+        outcome.conditionFailed(keys.inventory(line.sku)),
+    );
     if (failedLine) return { blocked: `the reservation of ${failedLine.sku} is not held` };
-    if (codes[1 + commits.length] === FAILED) return { blocked: 'no authorized payment' };
-    return 'staleOrder';
+    if (outcome.conditionFailed(keys.payment(orderId, paymentIdFor(orderId))))
+      return { blocked: 'no authorized payment' };
+    throw new TransactionFailedError(['ConditionalCheckFailed on an unknown item of a confirmation']);
   }
 
   /** Order CANCELLED + "no stock held, no live payment" + event: one transaction. */
   async cancel(previous: Order, next: Order, event: EventOf<typeof OrderCancelledV1>): Promise<CancelOutcome> {
+    const { orderId } = next;
     const skus = next.items.map((l) => l.sku);
-    const codes = await this.transact([
+    const outcome = await this.transact([
       this.putNext(previous, next),
-      ...noLiveReservationChecks(this.tableName, next.orderId, skus),
-      noLivePaymentCheck(this.tableName, next.orderId),
+      ...noLiveReservationChecks(this.tableName, orderId, skus),
+      noLivePaymentCheck(this.tableName, orderId),
       outboxPut(this.tableName, event),
     ]);
-    if (!codes) return 'cancelled';
-    if (codes[0] !== 'None') return 'staleOrder';
-    const held = skus.filter((_, i) => codes[1 + i] === FAILED);
+    if (outcome.committed) return 'cancelled';
+    if (outcome.conditionFailed(keys.order(orderId))) return 'staleOrder';
+    const held = skus.filter((sku) => outcome.conditionFailed(keys.reservation(orderId, sku)));
     if (held.length > 0) return { blocked: `stock is still held or sold for ${held.join(', ')}` };
-    if (codes[1 + skus.length] === FAILED) return { blocked: 'a payment is still live' };
-    return 'staleOrder';
+    if (outcome.conditionFailed(keys.payment(orderId, paymentIdFor(orderId))))
+      return { blocked: 'a payment is still live' };
+    throw new TransactionFailedError(['ConditionalCheckFailed on an unknown item of a cancellation']);
   }
 }

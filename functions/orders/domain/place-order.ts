@@ -3,10 +3,10 @@
  * and the Idempotency-Key record are one transaction; the checkout saga starts from the event (never from here),
  * so there is no dual write between the table and Step Functions.
  */
-import { ConflictError, NotFoundError, UnprocessableError } from '../../shared/errors';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../shared/errors';
 import { OrderPlacedV1 } from '../../shared/events/catalog';
 import { newEvent } from '../../shared/events/factory';
-import type { PlaceOrderBody } from '../contract';
+import { MAX_LINE_QUANTITY, MAX_ORDER_TOTAL, type PlaceOrderBody } from '../contract';
 import { mergeLines, type Order, type OrdersDeps, type PriceSource, requestHash } from './order';
 
 export interface PlaceOrderRequest {
@@ -26,6 +26,15 @@ export async function placeOrder(
   request: PlaceOrderRequest,
 ): Promise<PlaceOrderResult> {
   const lines = mergeLines(body.items);
+  // The per-line cap holds after merging: three lines of 1,000 of one sku are one line of 3,000.
+  const tooMany = lines.filter((l) => l.quantity > MAX_LINE_QUANTITY);
+  if (tooMany.length > 0) {
+    const issues = tooMany.map((l) => ({
+      path: 'items',
+      message: `${l.sku}: ${l.quantity} units in all; at most ${MAX_LINE_QUANTITY} of a sku per order`,
+    }));
+    throw new ValidationError(`Invalid body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+  }
   const prices = await deps.prices.prices(lines.map((l) => l.sku));
   const unknown = lines.filter((l) => !prices.has(l.sku)).map((l) => l.sku);
   if (unknown.length > 0) {
@@ -39,13 +48,20 @@ export async function placeOrder(
     );
   }
   const priced = lines.map((l) => ({ ...l, unitPriceCents: prices.get(l.sku)?.priceCents ?? 0 }));
+  const totalCents = priced.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
+  if (totalCents > MAX_ORDER_TOTAL) {
+    throw new UnprocessableError(
+      'ORDER_TOTAL_TOO_LARGE',
+      `The order's total (${totalCents} minor units) is over the limit of ${MAX_ORDER_TOTAL}`,
+    );
+  }
   const now = deps.clock.nowIso();
   const order: Order = {
     orderId: deps.ids.next(),
     customerId: body.customerId,
     status: 'PENDING',
     items: priced,
-    totalCents: priced.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0),
+    totalCents,
     currency: [...currencies][0] ?? 'EUR',
     paymentToken: body.paymentToken,
     createdAt: now,

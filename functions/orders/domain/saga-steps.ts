@@ -3,7 +3,12 @@
  * execution that failed. Each reads the order, decides with the rules below, and writes conditionally on the version
  * it read; a lost race reads again. Repeating any of them is harmless.
  */
-import { CancellationRequestedError, InvariantViolationError, TransientError } from '../../shared/errors';
+import {
+  CancellationRequestedError,
+  InvariantViolationError,
+  OrderAlreadyConfirmedError,
+  TransientError,
+} from '../../shared/errors';
 import { type CancelReason, OrderCancelledV1, OrderConfirmedV1, OrderSagaFailedV1 } from '../../shared/events/catalog';
 import { type EventContext, newEvent } from '../../shared/events/factory';
 import { getOrder, type Order, type OrdersDeps, type SagaFailure } from './order';
@@ -47,7 +52,8 @@ export async function confirmOrder(deps: OrdersDeps, orderId: string, context: E
 
 /**
  * Last compensation: the order becomes CANCELLED with its reason. A CONFIRMED order is only cancelled at the
- * customer's request (the cancellation saga). The write is guarded: no held stock and no live payment may remain.
+ * customer's request (the cancellation saga); for any other reason its confirmation stands (OrderAlreadyConfirmed,
+ * which ends the saga as confirmed). The write is guarded: no held stock and no live payment may remain.
  */
 export async function cancelOrder(
   deps: OrdersDeps,
@@ -58,9 +64,7 @@ export async function cancelOrder(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const order = await getOrder(deps, orderId);
     if (order.status === 'CANCELLED') return order;
-    if (order.status === 'CONFIRMED' && reason !== 'CUSTOMER_REQUEST') {
-      throw new InvariantViolationError(`Confirmed order ${orderId} can only be cancelled at the customer's request`);
-    }
+    if (order.status === 'CONFIRMED' && reason !== 'CUSTOMER_REQUEST') throw new OrderAlreadyConfirmedError(orderId);
     const now = deps.clock.nowIso();
     const next: Order = { ...order, status: 'CANCELLED', reason, updatedAt: now, version: order.version + 1 };
     const event = newEvent(

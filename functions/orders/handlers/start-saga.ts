@@ -11,10 +11,9 @@ import { ordersDeps } from '../wiring';
 const saga = new StepFunctionsSagaStarter(new SFNClient({}), requireEnv(ENV.stateMachineArn));
 
 export const handler = eventConsumer('CheckoutStarter', SUBSCRIPTIONS.checkoutStarter.events, async (event) => {
+  const deps = { orders: ordersDeps.orders, saga };
   const outcome =
-    event.type === 'OrderPlaced'
-      ? await startCheckout(saga, event)
-      : await startCancellation({ orders: ordersDeps.orders, saga }, event);
+    event.type === 'OrderPlaced' ? await startCheckout(deps, event) : await startCancellation(deps, event);
   logger.info('saga start', { outcome });
   return { outcome };
 });

@@ -1,11 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { pickFields, tryTransaction } from '../../shared/ddb/items';
+import { pickFields } from '../../shared/ddb/items';
 import { outboxPut } from '../../shared/ddb/outbox';
-import { isConditionalCheckFailed } from '../../shared/ddb/transactions';
+import { isConditionalCheckFailed, tryTransaction } from '../../shared/ddb/transactions';
 import type { EventEnvelope } from '../../shared/events/envelope';
 import { ENTITY, keys } from '../../shared/table/layout';
-import type { Payment, PaymentMethodSource, PaymentRepository } from '../domain/payment';
+import type { OrderFacts, OrderFactsSource, Payment, PaymentRepository } from '../domain/payment';
 
 const FIELDS = [
   'paymentId',
@@ -23,8 +23,13 @@ const FIELDS = [
 
 const toPayment = (item: Record<string, unknown>) => pickFields<Payment>(item, FIELDS);
 
+/** A payment whose money was released (not a tombstone) waits in the reconciler's review list. */
+const closed = (payment: Payment) =>
+  !payment.tombstone && (payment.status === 'VOIDED' || payment.status === 'REFUNDED');
+
 const paymentItem = (payment: Payment) => ({
   ...keys.payment(payment.orderId, payment.paymentId),
+  ...(closed(payment) ? keys.closedPayment(payment.orderId, payment.updatedAt) : {}),
   entity: ENTITY.payment,
   ...payment,
 });
@@ -65,27 +70,39 @@ export class DynamoPaymentRepository implements PaymentRepository {
   }
 
   record(payment: Payment, event: EventEnvelope): Promise<boolean> {
-    return tryTransaction(this.client, [
-      {
-        Put: { TableName: this.tableName, Item: paymentItem(payment), ConditionExpression: 'attribute_not_exists(pk)' },
-      },
-      outboxPut(this.tableName, event),
-    ]);
+    return tryTransaction(
+      this.client,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: paymentItem(payment),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        outboxPut(this.tableName, event),
+      ],
+      [keys.payment(payment.orderId, payment.paymentId)],
+    );
   }
 
   transition(previous: Payment, next: Payment, event: EventEnvelope): Promise<boolean> {
-    return tryTransaction(this.client, [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: paymentItem(next),
-          ConditionExpression: '#status = :status AND version = :version',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
+    return tryTransaction(
+      this.client,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: paymentItem(next),
+            ConditionExpression: '#status = :status AND version = :version',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
+          },
         },
-      },
-      outboxPut(this.tableName, event),
-    ]);
+        outboxPut(this.tableName, event),
+      ],
+      [keys.payment(next.orderId, next.paymentId)],
+    );
   }
 
   async recordTombstone(tombstone: Payment): Promise<boolean> {
@@ -105,23 +122,29 @@ export class DynamoPaymentRepository implements PaymentRepository {
   }
 }
 
-/** Reads the payment token stored on the order (written by the orders domain when the order was placed). */
-export class DynamoPaymentMethodSource implements PaymentMethodSource {
+/** Reads what payments need of an order from the order item (written by the orders domain). */
+export class DynamoOrderFacts implements OrderFactsSource {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async tokenFor(orderId: string): Promise<string | undefined> {
+  async factsOf(orderId: string): Promise<OrderFacts | undefined> {
     const result = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
         Key: keys.order(orderId),
-        ProjectionExpression: 'paymentToken',
+        ProjectionExpression: '#status, cancelRequestedAt, paymentToken',
+        ExpressionAttributeNames: { '#status': 'status' },
         ConsistentRead: true,
       }),
     );
-    const token = result.Item?.paymentToken;
-    return typeof token === 'string' ? token : undefined;
+    const item = result.Item;
+    if (!item) return undefined;
+    return {
+      status: item.status as OrderFacts['status'],
+      cancelRequested: typeof item.cancelRequestedAt === 'string',
+      ...(typeof item.paymentToken === 'string' ? { paymentToken: item.paymentToken } : {}),
+    };
   }
 }

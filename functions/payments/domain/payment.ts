@@ -3,8 +3,16 @@
  * provider's idempotency key, conditional writes). Compensation voids an authorization or refunds a capture; when no
  * payment exists yet it leaves a VOIDED tombstone, so an authorization still in flight cannot land afterwards.
  */
-import { InvariantViolationError, NotFoundError, PaymentDeclinedError, TransientError } from '../../shared/errors';
 import {
+  CancellationRequestedError,
+  InvariantViolationError,
+  NotFoundError,
+  OrderAlreadyConfirmedError,
+  PaymentDeclinedError,
+  TransientError,
+} from '../../shared/errors';
+import {
+  type CancelReason,
   type EventOf,
   PaymentAuthorizedV1,
   PaymentDeclinedV1,
@@ -54,13 +62,22 @@ export interface PaymentRepository {
   recordTombstone(tombstone: Payment): Promise<boolean>;
 }
 
-export interface PaymentMethodSource {
-  /** The payment token the customer gave with the order. */
-  tokenFor(orderId: string): Promise<string | undefined>;
+/** What payments need to know about an order (the orders domain owns it). */
+export interface OrderFacts {
+  readonly status: 'PENDING' | 'CONFIRMED' | 'CANCELLED';
+  /** The customer asked to cancel: no new money may be taken for it. */
+  readonly cancelRequested: boolean;
+  /** The payment token the customer gave with the order, while it is kept. */
+  readonly paymentToken?: string;
+}
+
+export interface OrderFactsSource {
+  factsOf(orderId: string): Promise<OrderFacts | undefined>;
 }
 
 export interface PaymentsDeps {
   readonly payments: PaymentRepository;
+  readonly orders: OrderFactsSource;
   readonly provider: PaymentProvider;
   readonly ids: IdGenerator;
   readonly clock: Clock;
@@ -80,16 +97,18 @@ function settle(existing: Payment): Payment {
   throw new InvariantViolationError(`Payment ${existing.paymentId} was already ${existing.status.toLowerCase()}`);
 }
 
-/** Saga step: authorizes the order's total once, however often it runs. */
-export async function authorizePayment(
-  deps: PaymentsDeps & { readonly methods: PaymentMethodSource },
-  charge: Charge,
-  context: EventContext,
-): Promise<Payment> {
+/**
+ * Saga step: authorizes the order's total once, however often it runs. An order whose customer asked to cancel is
+ * never sent to the provider (CancellationRequested: the saga unwinds with CUSTOMER_REQUEST).
+ */
+export async function authorizePayment(deps: PaymentsDeps, charge: Charge, context: EventContext): Promise<Payment> {
   const paymentId = paymentIdFor(charge.orderId);
   const existing = await deps.payments.get(charge.orderId, paymentId);
   if (existing) return settle(existing);
-  const token = await deps.methods.tokenFor(charge.orderId);
+  const order = await deps.orders.factsOf(charge.orderId);
+  if (!order) throw new InvariantViolationError(`Order ${charge.orderId} does not exist`);
+  if (order.cancelRequested || order.status === 'CANCELLED') throw new CancellationRequestedError(charge.orderId);
+  const token = order.paymentToken;
   if (!token) throw new InvariantViolationError(`Order ${charge.orderId} has no payment token`);
   const result = await deps.provider.authorize({
     idempotencyKey: authorizeKey(charge.orderId),
@@ -131,13 +150,22 @@ export async function authorizePayment(
   return settle(winner);
 }
 
-/** Saga compensation: voids an authorization or refunds a capture; leaves a tombstone when there is no payment. */
+/**
+ * Saga compensation: voids an authorization or refunds a capture; leaves a tombstone when there is no payment.
+ * It never undoes a CONFIRMED order unless the customer asked (`reason` CUSTOMER_REQUEST): a confirmation that
+ * committed and then reported a failure must be recognised as done (OrderAlreadyConfirmed), not compensated.
+ */
 export async function voidPayment(
   deps: PaymentsDeps,
   orderId: string,
+  reason: CancelReason,
   context: EventContext,
 ): Promise<Payment | undefined> {
   const paymentId = paymentIdFor(orderId);
+  if (reason !== 'CUSTOMER_REQUEST') {
+    const order = await deps.orders.factsOf(orderId);
+    if (order?.status === 'CONFIRMED') throw new OrderAlreadyConfirmedError(orderId);
+  }
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const payment = await deps.payments.get(orderId, paymentId);
     const now = deps.clock.nowIso();

@@ -4,12 +4,12 @@ import { PaymentDeclinedError } from '../../shared/errors';
 import { METRIC, metrics } from '../../shared/runtime/powertools';
 import { sagaStep } from '../../shared/saga/step';
 import { authorizePayment } from '../domain/payment';
-import { paymentMethods, paymentsDeps } from '../wiring';
+import { paymentsDeps } from '../wiring';
 
 export const handler = sagaStep('AuthorizePayment', async (payload, events) => {
   try {
     const payment = await authorizePayment(
-      { ...paymentsDeps, methods: paymentMethods },
+      paymentsDeps,
       { orderId: payload.orderId, amountCents: payload.totalCents, currency: payload.currency },
       events,
     );

@@ -4,6 +4,7 @@
  * and the AsyncAPI document and contract tests are generated from it.
  */
 import * as z from 'zod';
+import { isIsoCurrency } from '../money';
 import { type EventEnvelope, envelopeSchema } from './envelope';
 
 export const SOURCES = {
@@ -35,6 +36,8 @@ function defineEvent<TType extends string, TData extends z.ZodType>(
 // Shared pieces ---------------------------------------------------------------------------------------------------
 export const skuSchema = z.string().regex(/^[A-Z0-9][A-Z0-9-]{2,63}$/, 'must match ^[A-Z0-9][A-Z0-9-]{2,63}$');
 export const currencySchema = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code such as EUR');
+/** Where a currency enters the system (a product's price): a real ISO 4217 code, not any three letters. */
+export const isoCurrencySchema = currencySchema.refine(isIsoCurrency, 'must be an ISO 4217 currency code such as EUR');
 export const cancelReasonSchema = z.enum([
   'OUT_OF_STOCK',
   'PAYMENT_DECLINED',

@@ -70,9 +70,15 @@ export const SAGA_STATES = {
   reason: (reason: CancelReason) => `Reason_${reason}`,
 } as const;
 
-/** Errors worth retrying in a forward step: our TransientError and Lambda's own transient failures. */
+/**
+ * Errors worth retrying in a forward step: our TransientError, Lambda's own transient failures, and a step whose
+ * runtime died (`Runtime.ExitError`, `Lambda.Unknown`: it may have committed before it died; every step is
+ * idempotent, so running it again finds its own work done).
+ */
 export const TRANSIENT_ERRORS = [
   SAGA_ERRORS.transient,
+  'Runtime.ExitError',
+  'Lambda.Unknown',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
@@ -90,6 +96,9 @@ export const FORWARD_RETRY: RetryProps = {
   maxDelay: Duration.seconds(8),
   jitterStrategy: JitterType.FULL,
 };
+
+/** A compensation that finds the order confirmed is not retried: the saga ends as confirmed (see the Catch). */
+export const NO_RETRY_WHEN_CONFIRMED: RetryProps = { errors: [SAGA_ERRORS.orderAlreadyConfirmed], maxAttempts: 0 };
 
 export const COMPENSATION_RETRY: RetryProps = {
   errors: ['States.ALL'],
@@ -128,12 +137,18 @@ export class CheckoutSaga extends Construct {
         taskTimeout: Timeout.duration(Duration.seconds(30)),
       });
 
-    // Compensations, in reverse order of the forward steps.
-    const cancelOrder = step(SAGA_STATES.cancelOrder, steps.cancelOrder, true).addRetry(COMPENSATION_RETRY);
-    const releaseInventory = step(SAGA_STATES.releaseInventory, steps.releaseInventory, true).addRetry(
-      COMPENSATION_RETRY,
-    );
-    const voidPayment = step(SAGA_STATES.voidPayment, steps.voidPayment, true).addRetry(COMPENSATION_RETRY);
+    // Compensations, in reverse order of the forward steps. Each refuses to undo a CONFIRMED order unless the
+    // customer asked (OrderAlreadyConfirmed): a confirmation that committed and then reported a failure (a crash, a
+    // lost response) is recognised as done and the execution ends as confirmed, never compensated.
+    const confirmed = new Succeed(this, SAGA_STATES.confirmed);
+    const compensation = (name: string, fn: IFunction) =>
+      step(name, fn, true)
+        .addRetry(NO_RETRY_WHEN_CONFIRMED)
+        .addRetry(COMPENSATION_RETRY)
+        .addCatch(confirmed, { errors: [SAGA_ERRORS.orderAlreadyConfirmed], resultPath: '$.error' });
+    const cancelOrder = compensation(SAGA_STATES.cancelOrder, steps.cancelOrder);
+    const releaseInventory = compensation(SAGA_STATES.releaseInventory, steps.releaseInventory);
+    const voidPayment = compensation(SAGA_STATES.voidPayment, steps.voidPayment);
     voidPayment.next(releaseInventory).next(cancelOrder).next(new Succeed(this, SAGA_STATES.cancelled));
 
     // One Pass state per reason records why the order is being cancelled, then enters the compensations where there
@@ -150,19 +165,23 @@ export class CheckoutSaga extends Construct {
     const catching = { resultPath: '$.error' };
 
     // Forward steps, each catching into the compensation that undoes what came before it.
+    // Reserve and authorize also check the customer's cancellation first: a cancelled order is never reserved or
+    // charged after the request was recorded.
     const reserveInventory = step(SAGA_STATES.reserveInventory, steps.reserveInventory, false)
       .addRetry(FORWARD_RETRY)
       .addCatch(outOfStock, { ...catching, errors: [SAGA_ERRORS.outOfStock] })
+      .addCatch(customerRequest, { ...catching, errors: [SAGA_ERRORS.cancellationRequested] })
       .addCatch(systemError, { ...catching, errors: ['States.ALL'] });
     const authorizePayment = step(SAGA_STATES.authorizePayment, steps.authorizePayment, false)
       .addRetry(FORWARD_RETRY)
       .addCatch(paymentDeclined, { ...catching, errors: [SAGA_ERRORS.paymentDeclined] })
+      .addCatch(customerRequest, { ...catching, errors: [SAGA_ERRORS.cancellationRequested] })
       .addCatch(paymentFailed, { ...catching, errors: ['States.ALL'] });
     const confirmOrder = step(SAGA_STATES.confirmOrder, steps.confirmOrder, false)
       .addRetry(FORWARD_RETRY)
       .addCatch(customerRequest, { ...catching, errors: [SAGA_ERRORS.cancellationRequested] })
       .addCatch(systemError, { ...catching, errors: ['States.ALL'] });
-    reserveInventory.next(authorizePayment).next(confirmOrder).next(new Succeed(this, SAGA_STATES.confirmed));
+    reserveInventory.next(authorizePayment).next(confirmOrder).next(confirmed);
 
     // A customer's cancellation of a confirmed order enters the same compensations.
     const definition = new Choice(this, SAGA_STATES.route)
