@@ -11,10 +11,20 @@ import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import * as z from 'zod';
 import { functionNameFrom } from './arn';
+import {
+  createDynamoDbFaults,
+  type DynamoDbFaultCounts,
+  dynamodbRuleSchema,
+  partitionsSchema,
+} from './dynamodb/faults';
+import { anyMatches, Dice, hash32, nameMatches } from './fault-dice';
 import type {
+  DynamoDbFault,
+  DynamoDbRequestContext,
   EventDeliveryContext,
   EventDeliveryFault,
   FaultInjector,
+  LambdaAfterFault,
   LambdaFault,
   LambdaInvokeContext,
   MaybePromise,
@@ -23,6 +33,8 @@ import type {
   StreamBatchContext,
   StreamBatchFault,
 } from './faults';
+
+export { nameMatches, seededRandom } from './fault-dice';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The file format
@@ -67,6 +79,11 @@ const lambdaRuleSchema = z
     failure: probability.default(0),
     error: errorSchema.optional(),
     delay: delaySchema.optional(),
+    /**
+     * The handler runs to completion (its writes are committed), then the invocation fails anyway: `exit` ends the
+     * execution environment (Runtime.ExitError, the next invocation is a cold start), `lost-response` loses the result.
+     */
+    afterCommit: z.strictObject({ probability, mode: z.enum(['exit', 'lost-response']) }).optional(),
   })
   .refine((r) => r.function !== undefined || r.state !== undefined, {
     message: 'a lambda rule needs "function", "state" or both',
@@ -157,6 +174,12 @@ export const faultsConfigSchema = z.strictObject({
   environment: z.record(z.string().min(1), z.record(z.string().min(1), z.string())).default({}),
   /** The simulated payment provider's random outages (`SIMULATED_PROVIDER_FAILURE_RATE`). */
   provider: z.strictObject({ failureRate: probability }).optional(),
+  /** Errors only DynamoDB answers with, per operation, function, table and key prefix (local/dynamodb/faults.ts). */
+  dynamodb: z.array(dynamodbRuleSchema).default([]),
+  /** A capacity model per partition key value (off unless given). */
+  partitions: partitionsSchema.optional(),
+  /** Transaction conflicts with requests in flight. @default on when `partitions` is given */
+  transactionConflicts: z.boolean().optional(),
 });
 
 export type FaultsConfig = z.output<typeof faultsConfigSchema>;
@@ -191,79 +214,11 @@ export function loadFaultsFile(path: string): FaultsConfig {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Seeded decisions
-// ---------------------------------------------------------------------------------------------------------------
-
-/** FNV-1a of a string: turns (seed, stream name) into a 32-bit generator seed. */
-function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** mulberry32: small, fast, good enough to draw fault decisions (not for anything secret). */
-export function seededRandom(seed: number | string): () => number {
-  let a = typeof seed === 'number' ? seed >>> 0 : hash32(seed);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** One independent generator per named stream of decisions. */
-class Dice {
-  private readonly streams = new Map<string, () => number>();
-  constructor(private readonly seed: number) {}
-  roll(stream: string): number {
-    let next = this.streams.get(stream);
-    if (!next) {
-      next = seededRandom(`${this.seed}/${stream}`);
-      this.streams.set(stream, next);
-    }
-    return next();
-  }
-  chance(stream: string, p: number): boolean {
-    return p > 0 && (p >= 1 || this.roll(stream) < p);
-  }
-  between(stream: string, min: number, max: number): number {
-    return min + Math.floor(this.roll(stream) * (max - min + 1));
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Names
-// ---------------------------------------------------------------------------------------------------------------
-
-const escapeRegExp = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * Does a selector name this function (or rule)? `Commerce-dev-Stateless-NotificationsOrderNotifier6B28F03C` is
- * named by itself, by its logical id `NotificationsOrderNotifier6B28F03C`, by `NotificationsOrderNotifier` (the
- * logical id without CDK's hash) and by globs such as `*OrderNotifier*`.
- */
-export function nameMatches(selectorText: string, name: string): boolean {
-  if (selectorText.includes('*')) {
-    const pattern = selectorText.split('*').map(escapeRegExp).join('.*');
-    return new RegExp(`^${pattern}$`).test(name) || new RegExp(`(^|-)${pattern}$`).test(name);
-  }
-  return name === selectorText || new RegExp(`(^|-)${escapeRegExp(selectorText)}([0-9A-F]{8})?$`).test(name);
-}
-
-const anyMatches = (selectors: readonly string[] | undefined, name: string) =>
-  selectors === undefined || selectors.some((s) => nameMatches(s, name));
-
-// ---------------------------------------------------------------------------------------------------------------
 // The injector
 // ---------------------------------------------------------------------------------------------------------------
 
 /** What the injector did, by kind (the chaos runs print it). */
-export interface FaultCounts {
+export interface FaultCounts extends DynamoDbFaultCounts {
   lambdaFailures: number;
   lambdaDelays: number;
   outageFailures: number;
@@ -275,6 +230,10 @@ export interface FaultCounts {
   putEventsFailures: number;
   poisonEvents: number;
   poisonPublishFailures: number;
+  /** Invocations whose environment was ended after the handler returned (`afterCommit` mode `exit`). */
+  afterCommitExits: number;
+  /** Invocations whose result was lost after the handler returned (`afterCommit` mode `lost-response`). */
+  afterCommitLostResponses: number;
 }
 
 /** A corrupted copy of an entry, to be put on the bus by the caller's publisher. */
@@ -303,6 +262,8 @@ export interface FaultInjectorDeps {
 export interface ConfiguredFaultInjector extends FaultInjector {
   readonly config: FaultsConfig;
   beforeLambdaInvoke(context: LambdaInvokeContext): LambdaFault | undefined;
+  afterLambdaInvoke(context: LambdaInvokeContext): LambdaAfterFault | undefined;
+  dynamodbRequest(context: DynamoDbRequestContext): DynamoDbFault | undefined;
   putEventsEntry(context: PutEventsEntryContext): PutEventsEntryFault | undefined;
   eventDelivery(context: EventDeliveryContext): MaybePromise<EventDeliveryFault | undefined>;
   streamBatch(context: StreamBatchContext): StreamBatchFault | undefined;
@@ -345,7 +306,7 @@ export function createFaultInjector(
   const now = deps.now ?? Date.now;
   const loadedAt = now();
   const log = deps.log ?? (() => undefined);
-  const counts: FaultCounts = {
+  const counts: Omit<FaultCounts, keyof DynamoDbFaultCounts> = {
     lambdaFailures: 0,
     lambdaDelays: 0,
     outageFailures: 0,
@@ -357,7 +318,10 @@ export function createFaultInjector(
     putEventsFailures: 0,
     poisonEvents: 0,
     poisonPublishFailures: 0,
+    afterCommitExits: 0,
+    afterCommitLostResponses: 0,
   };
+  const dynamodb = createDynamoDbFaults(config, { now: deps.now });
   const publishing = new Set<Promise<void>>();
   let poisonSerial = 0;
   // A rule's generator is named after what it selects (not its position), so adding or moving a rule leaves the
@@ -551,13 +515,37 @@ export function createFaultInjector(
   return {
     config,
     beforeLambdaInvoke,
+    afterLambdaInvoke: afterCommitFaults(config, dice, lambdaStreams, counts),
+    dynamodbRequest: dynamodb.request,
     eventDelivery,
     streamBatch,
     putEventsEntry,
-    counts: () => ({ ...counts }),
+    counts: () => ({ ...counts, ...dynamodb.counts() }),
     settle: async () => {
       while (publishing.size > 0) await Promise.all([...publishing]);
     },
+  };
+}
+
+/** `afterCommit` of the `lambda` rules: the first rule that selects the invocation and fires decides. */
+function afterCommitFaults(
+  config: FaultsConfig,
+  dice: Dice,
+  streams: readonly string[],
+  counts: Pick<FaultCounts, 'afterCommitExits' | 'afterCommitLostResponses'>,
+): (c: LambdaInvokeContext) => LambdaAfterFault | undefined {
+  return (c) => {
+    for (const [index, rule] of config.lambda.entries()) {
+      if (!rule.afterCommit) continue;
+      if (rule.function !== undefined && !nameMatches(rule.function, c.functionName)) continue;
+      if (rule.state !== undefined && rule.state !== c.stateName) continue;
+      if (rule.triggers !== undefined && !rule.triggers.includes(c.trigger)) continue;
+      if (!dice.chance(`${streams[index] ?? `lambda/${index}`}/after-commit`, rule.afterCommit.probability)) continue;
+      if (rule.afterCommit.mode === 'exit') counts.afterCommitExits++;
+      else counts.afterCommitLostResponses++;
+      return { crash: rule.afterCommit.mode };
+    }
+    return undefined;
   };
 }
 
@@ -681,6 +669,12 @@ export function describeFaults(config: FaultsConfig): string {
   if (config.poison) parts.push(`poison ${config.poison.probability}`);
   if (config.outages.length) parts.push(`${config.outages.length} outage(s)`);
   if (config.provider) parts.push(`provider failure ${config.provider.failureRate}`);
+  if (config.dynamodb.length) parts.push(`${config.dynamodb.length} dynamodb rule(s)`);
+  if (config.partitions) {
+    const p = config.partitions;
+    parts.push(`partitions ×${p.capacityScale} (burst ${p.burstSeconds} s${p.enforce ? '' : ', count only'})`);
+  }
+  if (config.transactionConflicts ?? config.partitions !== undefined) parts.push('transaction conflicts');
   if (Object.keys(config.environment).length) parts.push('environment overrides');
   return parts.join(', ');
 }

@@ -1,4 +1,6 @@
+import { PartitionCounters, type PartitionsSnapshot } from './dynamodb/partition-metrics';
 import type { ConsumedUnits, RequestCensus } from './dynamodb/request-census';
+import type { PartitionUse } from './dynamodb/request-items';
 
 /**
  * Counters since start (or the last reset): what a checkout costs in invocations, transitions, events and
@@ -59,6 +61,7 @@ export class Metrics {
     indexWriteUnits: 0,
   };
   private dynamodbWritesByKind = new Map<string, { items: number; transactional: number }>();
+  private readonly partitions = new PartitionCounters();
   private readonly streamCounters = {
     /** GetRecords calls (the runtime's own polling, not counted as DynamoDB requests of the product). */
     polls: 0,
@@ -145,6 +148,11 @@ export class Metrics {
     }
   }
 
+  /** Units used per partition key, and the key that throttled a request (the partition model of fault files). */
+  dynamodbPartitions(consumed?: readonly PartitionUse[], throttled?: PartitionUse): void {
+    if (consumed?.length || throttled) this.partitions.record(consumed, throttled);
+  }
+
   http(status: number): void {
     this.httpStatus.set(status, (this.httpStatus.get(status) ?? 0) + 1);
   }
@@ -161,6 +169,7 @@ export class Metrics {
     for (const key of Object.keys(this.dynamodbItems) as (keyof typeof this.dynamodbItems)[])
       this.dynamodbItems[key] = 0;
     this.dynamodbWritesByKind = new Map();
+    this.partitions.reset();
     this.httpStatus = new Map();
   }
 
@@ -202,6 +211,7 @@ export class Metrics {
         totalRequests: [...this.dynamodbRequests.values()].reduce((a, b) => a + b, 0),
         ...this.dynamodbItems,
         writesByKind: Object.fromEntries([...this.dynamodbWritesByKind].map(([kind, c]) => [kind, { ...c }])),
+        partitions: this.partitions.snapshot(),
       },
       streams: { ...this.streamCounters },
       http: { byStatus: Object.fromEntries(this.httpStatus) },
@@ -245,6 +255,11 @@ export interface MetricsSnapshot {
     indexWriteUnits: number;
     /** Written items by `<partition key prefix>/<sort key prefix>`, and how many of them inside a transaction. */
     writesByKind: Record<string, { items: number; transactional: number }>;
+    /**
+     * Per partition key value (only with the `partitions` model of a fault file): units used, throttles, the busiest
+     * second, for the hottest keys.
+     */
+    partitions: PartitionsSnapshot;
   };
   streams: Record<string, number>;
   http: { byStatus: Record<string, number> };

@@ -18,6 +18,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { type AwsEvent, EventBridgeEngine, type PendingDelivery } from './eventbridge/engine';
 import { EventLog } from './eventbridge/event-log';
 import { type FaultInjector, NO_FAULTS } from './faults';
+import { FunctionIdentities } from './identity';
 import { ChangeFeed, eventChange, executionChange } from './inspect/change-feed';
 import { handleInspect } from './inspect/routes';
 import { serveOpenApi } from './inspect/static';
@@ -146,6 +147,8 @@ export interface LocalRuntime {
 class SwitchableFaults implements FaultInjector {
   constructor(public current: FaultInjector) {}
   beforeLambdaInvoke: FaultInjector['beforeLambdaInvoke'] = (c) => this.current.beforeLambdaInvoke?.(c);
+  afterLambdaInvoke: FaultInjector['afterLambdaInvoke'] = (c) => this.current.afterLambdaInvoke?.(c);
+  dynamodbRequest: FaultInjector['dynamodbRequest'] = (c) => this.current.dynamodbRequest?.(c);
   putEventsEntry: FaultInjector['putEventsEntry'] = (c) => this.current.putEventsEntry?.(c);
   eventDelivery: FaultInjector['eventDelivery'] = (c) => this.current.eventDelivery?.(c);
   streamBatch: FaultInjector['streamBatch'] = (c) => this.current.streamBatch?.(c);
@@ -223,12 +226,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           indexKeys: [...t.globalSecondaryIndexes, ...t.localSecondaryIndexes].flatMap((i) =>
             i.KeySchema.map((k) => k.AttributeName),
           ),
+          globalIndexes: t.globalSecondaryIndexes.flatMap((i) => {
+            const partitionKey = i.KeySchema.find((k) => k.KeyType === 'HASH')?.AttributeName;
+            return partitionKey ? [{ name: i.IndexName, partitionKey }] : [];
+          }),
+          arn: t.arn,
+          onDemand: t.onDemand,
         },
       ]),
     );
+    // Each function signs with its own access key: the proxy knows who sent a request (fault rules per function).
+    const identities = new FunctionIdentities();
     const proxy: CountingProxy = await startCountingProxy(ddb.endpoint, metrics, {
       tables: tableSchemas,
       capacity: options.dynamodbCapacity === true,
+      faults,
+      identify: (authorization) => identities.functionOf(authorization),
     });
     cleanup.add('the DynamoDB counting proxy', () => proxy.close());
     const created = await createTables(raw, tableDefs);
@@ -242,6 +255,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     // 3. Everything else of the template.
     const model = buildModel(resolver);
+    identities.register(model.functions.map((f) => f.name));
     for (const warning of model.warnings) log(runtimeLine('WARN', warning));
     const queues = new QueueStore(model.queues, store);
     cleanup.add('the queues', () => queues.flush());

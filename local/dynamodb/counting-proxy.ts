@@ -7,11 +7,17 @@
  * (`ReturnConsumedCapacity: INDEXES`, added to requests that did not ask for it and removed from their answers,
  * so callers see what they asked for): on-demand request units with transactions, item sizes and index writes
  * counted the way DynamoDB bills them.
+ *
+ * With `faults`, every request goes through `FaultInjector.dynamodbRequest` first (errors only AWS answers with,
+ * the partition capacity model, transaction conflicts): a fault's error is answered here and never reaches DynamoDB
+ * Local. The sender is the function whose access key signed the request (`identify`).
  */
 import { Agent, createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
+import type { DynamoDbFault, DynamoDbRequestContext, FaultInjector } from '../faults';
 import type { Metrics } from '../metrics';
+import { internalServerError, writeDynamoDbError } from './errors';
 import {
   CAPACITY_OPERATIONS,
   type ConsumedUnits,
@@ -21,6 +27,7 @@ import {
   type RequestCensus,
   type TableSchemas,
 } from './request-census';
+import { type RequestItem, requestItems } from './request-items';
 
 export interface CountingProxy {
   readonly endpoint: string;
@@ -33,6 +40,29 @@ export interface CountingProxyOptions {
   readonly tables?: TableSchemas;
   /** Account consumed capacity units (costs a JSON round trip of each request and answer). @default false */
   readonly capacity?: boolean;
+  /** Consulted before each request is forwarded. @default none */
+  readonly faults?: FaultInjector;
+  /** The function that signed a request, from its `Authorization` header. @default none */
+  readonly identify?: (authorization: string | string[] | undefined) => string | undefined;
+}
+
+/** The fault seam's view of a request: the items are worked out only if a fault asks for them. */
+function requestContext(
+  operation: string,
+  functionName: string | undefined,
+  parsed: Record<string, unknown>,
+  tables: TableSchemas,
+): DynamoDbRequestContext {
+  let items: RequestItem[] | undefined;
+  return {
+    operation,
+    functionName,
+    tables,
+    get items() {
+      items ??= requestItems(operation, parsed, tables);
+      return items;
+    },
+  };
 }
 
 const READ_OPERATIONS = new Set(['GetItem', 'BatchGetItem', 'TransactGetItems', 'Query', 'Scan']);
@@ -48,15 +78,36 @@ export function startCountingProxy(
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       let body = Buffer.concat(chunks);
       const target = String(req.headers['x-amz-target'] ?? '');
       const operation = target.slice(target.indexOf('.') + 1);
       let census: RequestCensus = NO_CENSUS;
       let headers = req.headers;
       let injected = false;
+      let parsed: Record<string, unknown> | undefined;
       try {
-        const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+        parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        // an unparsable body: DynamoDB Local answers it with an error, nothing was read or written
+      }
+      let fault: DynamoDbFault | undefined;
+      if (parsed && options.faults?.dynamodbRequest) {
+        const functionName = options.identify?.(req.headers.authorization);
+        try {
+          const decided = options.faults.dynamodbRequest(requestContext(operation, functionName, parsed, tables));
+          fault = decided instanceof Promise ? await decided : decided;
+        } catch (error) {
+          fault = { error: internalServerError(`local runtime: the DynamoDB fault hook failed: ${String(error)}`) };
+        }
+        metrics.dynamodbPartitions(fault?.consumed, fault?.throttled);
+        if (fault?.error) {
+          metrics.dynamodb(operation || 'Unknown', NO_CENSUS, 0);
+          writeDynamoDbError(res, fault.error);
+          return;
+        }
+      }
+      if (parsed) {
         census = censusOf(operation, parsed, tables);
         if (options.capacity && CAPACITY_OPERATIONS.has(operation) && parsed.ReturnConsumedCapacity === undefined) {
           parsed.ReturnConsumedCapacity = 'INDEXES';
@@ -64,8 +115,6 @@ export function startCountingProxy(
           headers = { ...req.headers, 'content-length': String(body.length) };
           injected = true;
         }
-      } catch {
-        // an unparsable body: DynamoDB Local answers it with an error, nothing was read or written
       }
       const countResponse = operation === 'Query' || operation === 'Scan';
       const bufferResponse = countResponse || options.capacity === true;
@@ -115,10 +164,12 @@ export function startCountingProxy(
               read: READ_OPERATIONS.has(operation) ? consumed : undefined,
               write: READ_OPERATIONS.has(operation) ? undefined : consumed,
             });
+            metrics.dynamodbPartitions(fault?.done?.({ ok, responseBytes: responseBody?.length ?? 0 }));
           });
         },
       );
       upstreamReq.on('error', (error) => {
+        fault?.done?.({ ok: false, responseBytes: 0 });
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/x-amz-json-1.0' });
         res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalFailure', message: error.message }));
       });

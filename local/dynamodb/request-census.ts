@@ -16,6 +16,12 @@ export interface TableSchema {
   readonly key: readonly string[];
   /** Key attribute names of its secondary indexes. */
   readonly indexKeys: readonly string[];
+  /** Its global secondary indexes and their partition key attributes (they have partitions of their own). */
+  readonly globalIndexes?: readonly { readonly name: string; readonly partitionKey: string }[];
+  /** The table's ARN (throttling reasons name it). */
+  readonly arn?: string;
+  /** On-demand (`PAY_PER_REQUEST`) rather than provisioned capacity. */
+  readonly onDemand?: boolean;
 }
 
 export type TableSchemas = ReadonlyMap<string, TableSchema>;
@@ -54,7 +60,7 @@ interface WriteAction {
 
 export const NO_CENSUS: RequestCensus = { writes: [], conditionChecks: [], readItems: 0 };
 const NONE = NO_CENSUS;
-const DEFAULT_SCHEMA: TableSchema = { key: ['pk', 'sk'], indexKeys: [] };
+export const DEFAULT_SCHEMA: TableSchema = { key: ['pk', 'sk'], indexKeys: [] };
 
 function prefixOf(value: AttributeValue | undefined): string {
   if (!value) return '?';

@@ -1,8 +1,9 @@
 /**
  * The environment of a function's execution environment, before its own `Environment.Variables`: the variables
- * the Lambda runtime sets, dummy credentials, and the `AWS_ENDPOINT_URL_*` variables that send the standard SDK
- * clients to the local services.
+ * the Lambda runtime sets, dummy credentials (an access key id of its own), and the `AWS_ENDPOINT_URL_*` variables
+ * that send the standard SDK clients to the local services.
  */
+import { accessKeyIdFor } from '../identity';
 import type { FunctionDef } from '../template/model';
 
 export interface LocalEndpoints {
@@ -32,7 +33,8 @@ export function lambdaEnvironment(def: FunctionDef, endpoints: LocalEndpoints): 
     AWS_EXECUTION_ENV: `AWS_Lambda_${def.runtime}`,
     _HANDLER: def.handler,
     LAMBDA_TASK_ROOT: def.codeDir ?? '',
-    AWS_ACCESS_KEY_ID: 'local',
+    // Its own key: the local services know which function sent a request (local/identity.ts).
+    AWS_ACCESS_KEY_ID: accessKeyIdFor(def.name),
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_SESSION_TOKEN: 'local',
     AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { functionNameFrom } from '../arn';
-import type { FaultInjector, LambdaInvokeContext } from '../faults';
+import type { FaultInjector, LambdaAfterFault, LambdaInvokeContext } from '../faults';
 import { type LogSink, runtimeLine } from '../logs';
 import type { Metrics } from '../metrics';
 import type { Journal } from '../persist/journal';
@@ -23,6 +23,8 @@ export interface InvocationResult {
   readonly timedOut: boolean;
   /** The invocation never ran: the function is throttled (reserved concurrency 0). */
   readonly throttled: boolean;
+  /** The handler ran, but its response was lost (an injected fault): a service error, not a function error. */
+  readonly lostResponse?: boolean;
 }
 
 export interface InvokeOptions {
@@ -115,23 +117,35 @@ export class LambdaHost {
     if (def.reservedConcurrency === 0) {
       return refused(requestId, { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' }, true);
     }
-    const fault = await this.options.faults.beforeLambdaInvoke?.({
+    const context: LambdaInvokeContext = {
       functionName: def.name,
       trigger: options.trigger,
       stateMachineName: options.stateMachineName,
       stateName: options.stateName,
       executionName: options.executionName,
       requestId,
-    });
+    };
+    const fault = await this.options.faults.beforeLambdaInvoke?.(context);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.error) {
       this.options.metrics.invocation(def.name, 0, 'error');
       const error = { errorType: fault.error.errorType, errorMessage: fault.error.errorMessage, trace: [] };
       return refused(requestId, error, false);
     }
-    const work = this.pool(def).invoke(eventJson, requestId, options.clientContext);
+    // After a successful handler, an injected crash: the environment dies, or the response is lost.
+    let crash: LambdaAfterFault['crash'] | undefined;
+    const exitAfter = async () => {
+      crash = (await this.options.faults.afterLambdaInvoke?.(context))?.crash;
+      return crash === 'exit';
+    };
+    const work = this.pool(def).invoke(eventJson, requestId, options.clientContext, exitAfter);
     this.inFlight.add(work);
     const outcome = await work.finally(() => this.inFlight.delete(work));
+    if (outcome.ok && crash === 'lost-response') {
+      this.options.metrics.invocation(def.name, outcome.durationMs, 'error');
+      const error = lostResponseError(options.trigger, requestId);
+      return { ...refused(requestId, error, false), durationMs: outcome.durationMs, lostResponse: true };
+    }
     this.options.metrics.invocation(
       def.name,
       outcome.durationMs,
@@ -356,6 +370,24 @@ export const LOCAL_ENV_OVERRIDES: Readonly<Record<string, string>> = {
   POWERTOOLS_TRACE_ENABLED: 'false',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
+
+/**
+ * The error of an invocation whose response was lost (an injected fault): for a Step Functions task, what the Lambda
+ * integration reports when Lambda's answer never comes (its client times out); for the other triggers, a Lambda
+ * service error, which they retry (async invocations, stream and queue batches) or answer with a 5xx.
+ */
+function lostResponseError(trigger: InvokeOptions['trigger'], requestId: string): LambdaError {
+  if (trigger === 'stepfunctions') {
+    return {
+      errorType: 'Lambda.ClientExecutionTimeoutException',
+      errorMessage: `Client execution did not complete before the specified timeout configuration (the response of ${requestId} was lost)`,
+    };
+  }
+  return {
+    errorType: 'Lambda.ServiceException',
+    errorMessage: `The response of ${requestId} was lost after the function returned (injected fault)`,
+  };
+}
 
 /** An invocation that never reached the function (throttled, or failed by an injected fault): no duration. */
 function refused(requestId: string, error: LambdaError, throttled: boolean): InvocationResult {

@@ -86,8 +86,17 @@ export class FunctionPool {
     };
   }
 
-  /** Runs one invocation. `eventJson` is the event as JSON text, the way Lambda receives it. */
-  async invoke(eventJson: string, requestId: string, clientContext?: unknown): Promise<InvokeOutcome> {
+  /**
+   * Runs one invocation. `eventJson` is the event as JSON text, the way Lambda receives it. When the handler returned
+   * successfully, `exitAfter` may end the execution environment anyway (an injected crash after the commit): the
+   * worker is ended and the invocation fails with `Runtime.ExitError`, as Lambda reports a runtime that died.
+   */
+  async invoke(
+    eventJson: string,
+    requestId: string,
+    clientContext?: unknown,
+    exitAfter?: () => Promise<boolean> | boolean,
+  ): Promise<InvokeOutcome> {
     const queuedAt = performance.now();
     let slot: WorkerSlot;
     try {
@@ -97,7 +106,18 @@ export class FunctionPool {
     }
     const firstInvocation = slot.invocations === 0;
     slot.invocations += 1;
-    const outcome = await this.run(slot, eventJson, requestId, clientContext);
+    let outcome = await this.run(slot, eventJson, requestId, clientContext);
+    if (outcome.ok && exitAfter && (await exitAfter())) {
+      slot.dead = true;
+      await slot.worker.terminate();
+      const errorMessage = `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`;
+      outcome = {
+        ok: false,
+        error: { errorType: 'Runtime.ExitError', errorMessage },
+        durationMs: outcome.durationMs,
+        kind: 'runtime',
+      };
+    }
     if (firstInvocation) {
       this.options.metrics.coldStart(this.def.name, {
         at: new Date().toISOString(),

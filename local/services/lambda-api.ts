@@ -68,6 +68,11 @@ export async function handleInvoke(
       });
       return;
     }
+    if (result.lostResponse) {
+      // The function ran but its answer was lost: a service error the SDK retries (it runs the function again).
+      lambdaError(res, 500, 'ServiceException', result.error?.errorMessage ?? 'Lost response', { Type: 'Service' });
+      return;
+    }
     const headers: Record<string, string | number> = {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(result.payload),

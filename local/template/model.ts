@@ -46,6 +46,8 @@ export interface TableDef {
   readonly localSecondaryIndexes: TableDef['globalSecondaryIndexes'];
   readonly streamViewType: string | undefined;
   readonly ttlAttribute: string | undefined;
+  /** `BillingMode: PAY_PER_REQUEST` (CloudFormation's default is provisioned). */
+  readonly onDemand: boolean;
 }
 
 export interface QueueDef {
@@ -234,6 +236,7 @@ export function buildTableDefs(resolver: TemplateResolver): TableDef[] {
       localSecondaryIndexes: (props.LocalSecondaryIndexes ?? []) as TableDef['localSecondaryIndexes'],
       streamViewType: stream?.StreamViewType,
       ttlAttribute: ttl?.Enabled === false ? undefined : ttl?.AttributeName,
+      onDemand: props.BillingMode === 'PAY_PER_REQUEST',
     };
   });
 }

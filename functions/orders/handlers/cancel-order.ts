@@ -1,13 +1,17 @@
-/** Saga compensation CancelOrder (the last one): order CANCELLED with its reason, once nothing is held or live. */
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRIC, metrics } from '../../shared/runtime/powertools';
-import { sagaStep } from '../../shared/saga/step';
-import { cancelOrder } from '../domain/saga-steps';
+/**
+ * POST /orders/{orderId}/cancel: 202 once the request is recorded (the saga does the cancelling and the refund);
+ * asking again is a harmless 202; an order that is already cancelled is 409 ORDER_ALREADY_CANCELLED.
+ */
+import { apiHandler } from '../../shared/http/handler';
+import { parsePath } from '../../shared/http/request';
+import { json } from '../../shared/http/response';
+import { orderIdPath } from '../contract';
+import { toOrderView } from '../domain/order';
+import { requestCancellation } from '../domain/request-cancellation';
 import { ordersDeps } from '../wiring';
 
-export const handler = sagaStep('CancelOrder', async (payload, events) => {
-  const reason = payload.reason ?? 'SYSTEM_ERROR';
-  const order = await cancelOrder(ordersDeps, payload.orderId, reason, events);
-  metrics.singleMetric().addDimension('reason', reason).addMetric(METRIC.ordersCancelled, MetricUnit.Count, 1);
-  return { orderId: order.orderId, status: order.status, reason: order.reason ?? reason };
+export const handler = apiHandler(async ({ event, correlationId }) => {
+  const { orderId } = parsePath(event, orderIdPath);
+  const order = await requestCancellation(ordersDeps, orderId, correlationId);
+  return json(202, toOrderView(order));
 });
