@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROUTES } from '../functions/shared/api/routes';
+import { ROUTES } from '../functions/http-api';
 import { EVENT_CATALOG } from '../functions/shared/events/catalog';
 import { SUBSCRIPTIONS } from '../functions/shared/events/subscriptions';
 

@@ -7,6 +7,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ROUTES_BY_DOMAIN } from '../../functions/http-api';
 import { CommerceApi } from '../constructs/api/commerce-api';
 import { CheckoutSaga } from '../constructs/checkout-saga/checkout-saga';
 import { CatalogService } from '../constructs/domains/catalog-service';
@@ -36,11 +37,12 @@ export class StatelessStack extends Stack {
     super(scope, id, props);
     const { table, bus, deadLetterQueues: dlqs } = props;
 
-    const catalog = new CatalogService(this, 'Catalog', { table });
-    const inventory = new InventoryService(this, 'Inventory', { table });
-    const orders = new OrdersService(this, 'Orders', { table });
-    const payments = new PaymentsService(this, 'Payments', { table });
-    const notifications = new NotificationsService(this, 'Notifications', { table });
+    const routes = ROUTES_BY_DOMAIN;
+    const catalog = new CatalogService(this, 'Catalog', { table, routes: routes.catalog });
+    const inventory = new InventoryService(this, 'Inventory', { table, routes: routes.inventory });
+    const orders = new OrdersService(this, 'Orders', { table, routes: routes.orders });
+    const payments = new PaymentsService(this, 'Payments', { table, routes: routes.payments });
+    const notifications = new NotificationsService(this, 'Notifications', { table, routes: routes.notifications });
     const platform = new PlatformService(this, 'Platform', { table, bus, relayDeadLetterQueue: dlqs.outboxRelay });
 
     this.saga = new CheckoutSaga(this, 'CheckoutSaga', {

@@ -9,10 +9,10 @@
  */
 import type * as z from 'zod';
 import { productView } from '../../functions/catalog/contract';
+import { ROUTES, type RouteDefinition } from '../../functions/http-api';
 import { stockView } from '../../functions/inventory/contract';
 import { customerIdSchema, orderIdSchema, orderStatusSchema, orderView } from '../../functions/orders/contract';
 import { paymentStatusSchema } from '../../functions/payments/contract';
-import { ROUTES, type RouteDefinition } from '../../functions/shared/api/routes';
 import {
   cancelReasonSchema,
   currencySchema,

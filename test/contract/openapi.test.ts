@@ -4,8 +4,8 @@
  * that match what the one error mapper really answers.
  */
 import type * as z from 'zod';
+import { ROUTES, type RouteDefinition } from '../../functions/http-api';
 import { placeOrderBody } from '../../functions/orders/contract';
-import { ROUTES, type RouteDefinition } from '../../functions/shared/api/routes';
 import { NotFoundError, TransientError } from '../../functions/shared/errors';
 import { toErrorResponse } from '../../functions/shared/http/errors';
 import { correlationIdOf, MAX_BODY_BYTES, parseBody } from '../../functions/shared/http/request';

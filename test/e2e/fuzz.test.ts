@@ -20,7 +20,7 @@ import http from 'node:http';
 import { type AttributeValue, DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import type { z } from 'zod';
-import { ROUTES, type RouteDefinition } from '../../functions/shared/api/routes';
+import { ROUTES, type RouteDefinition } from '../../functions/http-api';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
 import { waitFor } from './client';
 

@@ -1,6 +1,6 @@
 /** The HTTP API: exactly the routes of functions/shared/api/routes.ts, each on its own function, one throttled stage. */
 import { Match } from 'aws-cdk-lib/assertions';
-import { ROUTES } from '../../functions/shared/api/routes';
+import { ROUTES } from '../../functions/http-api';
 import { DEFAULT_THROTTLE } from '../../lib/constructs/api/commerce-api';
 import { type Found, functionOfRoute, pointerOf, pointsTo, resourceById, resourcesOf } from './cfn';
 import { logicalIdOf, synthStage } from './synth';

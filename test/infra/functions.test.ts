@@ -2,7 +2,7 @@
  * Lambda functions: the house defaults on every one (runtime, arm64, tracing, log group, Powertools), and least
  * privilege read from the IAM policies attached to their roles.
  */
-import { ROUTES } from '../../functions/shared/api/routes';
+import { ROUTES } from '../../functions/http-api';
 import { SOURCES } from '../../functions/shared/events/catalog';
 import { SUBSCRIPTIONS, subscriptionPattern } from '../../functions/shared/events/subscriptions';
 import { ENV } from '../../functions/shared/runtime/config';

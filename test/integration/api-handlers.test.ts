@@ -3,6 +3,7 @@
  * `{error:{code,message}}` for bad input, and no write at all when the answer is a 4xx.
  */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { ROUTES } from '../../functions/http-api';
 import { dynamoDbClient } from '../../functions/shared/ddb/client';
 import { MAX_BODY_BYTES } from '../../functions/shared/http/request';
 import type { ApiResult } from '../../functions/shared/http/response';
@@ -14,19 +15,10 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<ApiR
 const handlers: Record<string, Handler> = {};
 let tableName: string;
 
-const ENTRIES: Record<string, string> = {
-  'POST /products': 'catalog/handlers/create-product',
-  'GET /products': 'catalog/handlers/list-products',
-  'GET /products/{sku}': 'catalog/handlers/get-product',
-  'POST /inventory/{sku}/restock': 'inventory/handlers/restock',
-  'GET /inventory/{sku}': 'inventory/handlers/get-inventory',
-  'POST /orders': 'orders/handlers/place-order',
-  'GET /orders/{orderId}': 'orders/handlers/get-order',
-  'POST /orders/{orderId}/cancel': 'orders/handlers/request-cancellation',
-  'GET /orders/{orderId}/payments': 'payments/handlers/list-payments',
-  'GET /customers/{customerId}/orders': 'orders/handlers/list-customer-orders',
-  'GET /customers/{customerId}/notifications': 'notifications/handlers/list-notifications',
-};
+/** Every route's handler, by route key, from the route table itself. */
+const ENTRIES: Record<string, string> = Object.fromEntries(
+  ROUTES.map((route) => [`${route.method} ${route.path}`, route.entry.replace(/\.ts$/, '')]),
+);
 
 async function call(routeKey: string, input: ApiEventInput = {}) {
   const handler = handlers[routeKey];

@@ -1,12 +1,9 @@
-/** GET /products/{sku}: 200 or 404. */
+/** GET /products/{sku}: 200 with the product; 404 for an unknown sku. */
 import { apiHandler } from '../../shared/http/handler';
-import { parsePath } from '../../shared/http/request';
-import { json } from '../../shared/http/response';
-import { skuPath } from '../contract';
 import { getProduct, toProductView } from '../domain/product';
+import { CATALOG_ROUTES } from '../routes';
 import { catalogDeps } from '../wiring';
 
-export const handler = apiHandler(async ({ event }) => {
-  const { sku } = parsePath(event, skuPath);
-  return json(200, toProductView(await getProduct(catalogDeps, sku)));
-});
+export const handler = apiHandler(CATALOG_ROUTES.GetProduct, async ({ params }) => ({
+  body: toProductView(await getProduct(catalogDeps, params.sku)),
+}));

@@ -1,13 +1,10 @@
-/** GET /products?limit=&cursor=: 200 {items, nextCursor}; nextCursor is null on the last page. */
+/** GET /products?limit&cursor: 200 {items, nextCursor}, by sku. */
 import { apiHandler } from '../../shared/http/handler';
-import { parseQuery } from '../../shared/http/request';
-import { json } from '../../shared/http/response';
-import { listProductsQuery } from '../contract';
 import { listProducts, toProductView } from '../domain/product';
+import { CATALOG_ROUTES } from '../routes';
 import { catalogDeps } from '../wiring';
 
-export const handler = apiHandler(async ({ event }) => {
-  const { limit, cursor } = parseQuery(event, listProductsQuery);
-  const page = await listProducts(catalogDeps, limit, cursor);
-  return json(200, { items: page.items.map(toProductView), nextCursor: page.nextCursor });
+export const handler = apiHandler(CATALOG_ROUTES.ListProducts, async ({ query }) => {
+  const page = await listProducts(catalogDeps, query.limit, query.cursor);
+  return { body: { items: page.items.map(toProductView), nextCursor: page.nextCursor } };
 });

@@ -1,12 +1,9 @@
 /** GET /inventory/{sku}: 200 {sku, available, reserved, sold, restocked}; 404 for an unknown sku. */
 import { apiHandler } from '../../shared/http/handler';
-import { parsePath } from '../../shared/http/request';
-import { json } from '../../shared/http/response';
-import { skuPath } from '../contract';
 import { getStock } from '../domain/stock';
+import { INVENTORY_ROUTES } from '../routes';
 import { inventoryDeps } from '../wiring';
 
-export const handler = apiHandler(async ({ event }) => {
-  const { sku } = parsePath(event, skuPath);
-  return json(200, await getStock(inventoryDeps, sku));
-});
+export const handler = apiHandler(INVENTORY_ROUTES.GetInventory, async ({ params }) => ({
+  body: await getStock(inventoryDeps, params.sku),
+}));

@@ -5,7 +5,7 @@ import { livePaymentCheck, noLivePaymentCheck } from '../../payments/adapters/tr
 import { paymentIdFor } from '../../payments/domain/payment';
 import { pickFields } from '../../shared/ddb/items';
 import { outboxPut, type TransactItem } from '../../shared/ddb/outbox';
-import { type TransactOutcome, TransactionFailedError, transactWrite } from '../../shared/ddb/transactions';
+import { TransactionFailedError, type TransactOutcome, transactWrite } from '../../shared/ddb/transactions';
 import type {
   EventOf,
   OrderCancellationRequestedV1,

@@ -1,12 +1,9 @@
-/** GET /orders/{orderId}: 200 with the order; 404 when it does not exist. */
+/** GET /orders/{orderId}: 200 with the order; 404 for an unknown order. */
 import { apiHandler } from '../../shared/http/handler';
-import { parsePath } from '../../shared/http/request';
-import { json } from '../../shared/http/response';
-import { orderIdPath } from '../contract';
 import { getOrder, toOrderView } from '../domain/order';
+import { ORDERS_ROUTES } from '../routes';
 import { ordersDeps } from '../wiring';
 
-export const handler = apiHandler(async ({ event }) => {
-  const { orderId } = parsePath(event, orderIdPath);
-  return json(200, toOrderView(await getOrder(ordersDeps, orderId)));
-});
+export const handler = apiHandler(ORDERS_ROUTES.GetOrder, async ({ params }) => ({
+  body: toOrderView(await getOrder(ordersDeps, params.orderId)),
+}));

@@ -1,14 +1,10 @@
 /** GET /customers/{customerId}/orders: 200 {items, nextCursor}, newest first (an eventually consistent projection). */
 import { apiHandler } from '../../shared/http/handler';
-import { parsePath, parseQuery } from '../../shared/http/request';
-import { json } from '../../shared/http/response';
-import { customerIdPath, customerOrdersQuery } from '../contract';
+import { ORDERS_ROUTES } from '../routes';
 import { customerOrders } from '../wiring';
 
 const repository = customerOrders();
 
-export const handler = apiHandler(async ({ event }) => {
-  const { customerId } = parsePath(event, customerIdPath);
-  const { limit, cursor } = parseQuery(event, customerOrdersQuery);
-  return json(200, await repository.list(customerId, limit, cursor));
-});
+export const handler = apiHandler(ORDERS_ROUTES.ListCustomerOrders, async ({ params, query }) => ({
+  body: await repository.list(params.customerId, query.limit, query.cursor),
+}));

@@ -4,26 +4,22 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { apiHandler } from '../../shared/http/handler';
-import { parseBody, parseHeaders } from '../../shared/http/request';
-import { json } from '../../shared/http/response';
 import { METRIC, metrics } from '../../shared/runtime/powertools';
-import { idempotencyKeyHeaders, placeOrderBody } from '../contract';
 import { toOrderView } from '../domain/order';
 import { placeOrder } from '../domain/place-order';
+import { ORDERS_ROUTES } from '../routes';
 import { ordersDeps, priceSource } from '../wiring';
 
 const prices = priceSource();
 
-export const handler = apiHandler(async ({ event, correlationId }) => {
-  const headers = parseHeaders(event, idempotencyKeyHeaders);
-  const body = parseBody(event, placeOrderBody);
+export const handler = apiHandler(ORDERS_ROUTES.PlaceOrder, async ({ headers, body, correlationId }) => {
   const { order, replayed } = await placeOrder({ ...ordersDeps, prices }, body, {
     correlationId,
     idempotencyKey: headers['idempotency-key'],
   });
   if (!replayed) metrics.addMetric(METRIC.ordersPlaced, MetricUnit.Count, 1);
-  return json(202, toOrderView(order), {
-    location: `/orders/${order.orderId}`,
-    ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
-  });
+  return {
+    body: toOrderView(order),
+    headers: { location: `/orders/${order.orderId}`, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) },
+  };
 });

@@ -1,22 +1,55 @@
 /**
- * The wrapper every API handler uses: Lambda context and correlation id in every log line, one error mapper,
- * metrics flushed, and the correlation id echoed to the caller.
+ * The only way to write a route handler: `apiHandler(ROUTES.X, async ({ params, query, headers, body }) => ...)`.
+ * The request is validated with the schemas of the route's own declaration before any domain code runs, the answer
+ * gets the route's success status, failures go through the one error mapper, the Lambda context and correlation id
+ * are on every log line, metrics are flushed, and the correlation id is echoed to the caller.
  */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type * as z from 'zod';
 import { logger, metrics } from '../runtime/powertools';
 import { toErrorResponse } from './errors';
-import { correlationIdOf } from './request';
-import type { ApiResult } from './response';
+import { correlationIdOf, parseBody, parseHeaders, parsePath, parseQuery } from './request';
+import { type ApiResult, json } from './response';
+import type { RouteSpec } from './route';
 
-export interface ApiRequest {
+type Parsed<R extends RouteSpec, K extends 'params' | 'query' | 'headers' | 'body'> = R['request'] extends {
+  readonly [P in K]: infer S extends z.ZodType;
+}
+  ? z.output<S>
+  : undefined;
+
+export interface RouteRequest<R extends RouteSpec> {
+  readonly params: Parsed<R, 'params'>;
+  readonly query: Parsed<R, 'query'>;
+  readonly headers: Parsed<R, 'headers'>;
+  readonly body: Parsed<R, 'body'>;
   readonly event: APIGatewayProxyEventV2;
   readonly correlationId: string;
 }
 
-export type ApiHandler = (request: ApiRequest) => Promise<ApiResult>;
+export interface RouteAnswer<R extends RouteSpec> {
+  /** The success body (the route's success schema describes it). */
+  readonly body: z.input<R['success']['body']>;
+  readonly headers?: Readonly<Record<string, string>>;
+}
 
-export function apiHandler(
-  handle: ApiHandler,
+export type RouteHandler<R extends RouteSpec> = (request: RouteRequest<R>) => Promise<RouteAnswer<R>>;
+
+function parseRequest<R extends RouteSpec>(route: R, event: APIGatewayProxyEventV2, correlationId: string) {
+  const { params, query, headers, body } = route.request;
+  return {
+    params: params ? parsePath(event, params) : undefined,
+    query: query ? parseQuery(event, query) : undefined,
+    headers: headers ? parseHeaders(event, headers) : undefined,
+    body: body ? parseBody(event, body) : undefined,
+    event,
+    correlationId,
+  } as RouteRequest<R>;
+}
+
+export function apiHandler<R extends RouteSpec>(
+  route: R,
+  handle: RouteHandler<R>,
 ): (event: APIGatewayProxyEventV2, context: Context) => Promise<ApiResult> {
   return async (event, context) => {
     logger.addContext(context);
@@ -24,7 +57,8 @@ export function apiHandler(
     logger.appendKeys({ correlationId, route: event.routeKey });
     let result: ApiResult;
     try {
-      result = await handle({ event, correlationId });
+      const answer = await handle(parseRequest(route, event, correlationId));
+      result = json(route.success.status, answer.body, answer.headers);
     } catch (error) {
       result = toErrorResponse(error);
     } finally {

@@ -15,7 +15,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ROUTES } from '../../../functions/shared/api/routes';
+import { ROUTES } from '../../../functions/http-api';
 import { acknowledgePublicApi } from '../../nag-suppressions';
 
 export interface CommerceApiProps {

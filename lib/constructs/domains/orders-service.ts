@@ -22,7 +22,7 @@ export class OrdersService extends DomainService {
       access: 'readWrite',
     });
     this.cancelOrder = this.addFunction('CancelOrderStep', {
-      entry: 'orders/handlers/cancel-order.ts',
+      entry: 'orders/handlers/cancel-order-step.ts',
       description: 'Saga compensation: cancel the order with its reason',
       access: 'readWrite',
     });
