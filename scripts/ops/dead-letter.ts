@@ -30,6 +30,12 @@ export interface StreamBatchInfo {
   readonly endSequenceNumber: string;
   readonly streamArn: string;
   readonly batchSize: number | undefined;
+  /**
+   * When the first and the last record of the batch reached the stream (ISO 8601, as AWS writes them). Once the
+   * stream has dropped the records (24 hours), this window is what is left to find their outbox items by.
+   */
+  readonly approximateArrivalOfFirstRecord?: string;
+  readonly approximateArrivalOfLastRecord?: string;
 }
 
 export type DeadLetterRecord =
@@ -102,6 +108,8 @@ const streamFailureRecord = z.looseObject({
     endSequenceNumber: z.string(),
     streamArn: z.string(),
     batchSize: z.number().optional(),
+    approximateArrivalOfFirstRecord: z.string().optional(),
+    approximateArrivalOfLastRecord: z.string().optional(),
   }),
 });
 
@@ -190,6 +198,8 @@ function recordOf(raw: RawDeadLetter): DeadLetterRecord {
         endSequenceNumber: batch.endSequenceNumber,
         streamArn: batch.streamArn,
         batchSize: batch.batchSize,
+        approximateArrivalOfFirstRecord: batch.approximateArrivalOfFirstRecord,
+        approximateArrivalOfLastRecord: batch.approximateArrivalOfLastRecord,
       },
     };
   }

@@ -13,7 +13,7 @@ import {
   subjectOf,
 } from './dead-letter';
 import { type HeldMessage, queueDepth, receiveAll, release, releaseAll, remove } from './queue-reader';
-import { executePlan, mappingFor } from './redrive-executor';
+import { type Executed, executePlan, mappingFor, type StreamFallback } from './redrive-executor';
 import { describePlan, planRedrive, type RedriveOptions } from './redrive-plan';
 import { filterRecords, readBatchRecords, toLambdaRecord } from './stream-replay';
 import { findQueue, type OpsTarget, type QueueRef } from './target';
@@ -65,6 +65,11 @@ export interface RedriveResult {
   readonly action: string;
   readonly outcome: RedriveOutcome;
   readonly detail: string;
+  /**
+   * A stream batch whose records the stream no longer had: its outbox items were republished instead (the outcome
+   * says whether that worked).
+   */
+  readonly fallback?: StreamFallback;
 }
 
 export interface RedriveReport {
@@ -193,17 +198,24 @@ export async function redriveDeadLetters(
     const plan = planRedrive(dead, options);
     // A skip's reason is its detail; saying it twice reads badly.
     const action = plan.action === 'skip' ? 'not redriven' : describePlan(plan);
-    const result = (outcome: RedriveOutcome, detail: string) =>
-      results.push({ messageId: message.messageId, kind: dead.record.kind, action, outcome, detail });
+    const result = (outcome: RedriveOutcome, detail: string, fallback?: StreamFallback) =>
+      results.push({
+        messageId: message.messageId,
+        kind: dead.record.kind,
+        action: fallback ? `republish the outbox events of ${fallback.from}..${fallback.to} (fallback)` : action,
+        outcome,
+        detail,
+        ...(fallback ? { fallback } : {}),
+      });
     if (dryRun || plan.action === 'skip') {
       await release(target.sqs, queue.url, message);
       if (plan.action === 'skip') result('skipped', plan.reason);
       else result('planned', 'dry run: nothing sent, message kept');
       continue;
     }
-    let detail: string;
+    let done: Executed;
     try {
-      detail = await executePlan(target, plan, queue);
+      done = await executePlan(target, plan, queue);
     } catch (error) {
       await release(target.sqs, queue.url, message);
       result('failed', `${(error as Error).message} (message kept)`);
@@ -211,10 +223,14 @@ export async function redriveDeadLetters(
     }
     try {
       await remove(target.sqs, queue.url, message);
-      result('redriven', detail);
+      result('redriven', done.detail, done.fallback);
     } catch (error) {
       // Redriven, but still in the queue: say so, a second redrive would deliver it again (consumers dedupe).
-      result('failed', `${detail}; but the message could not be deleted: ${(error as Error).message}`);
+      result(
+        'failed',
+        `${done.detail}; but the message could not be deleted: ${(error as Error).message}`,
+        done.fallback,
+      );
     }
   }
   return { queue, dryRun, results, missing: ids.filter((id) => !held.some((m) => m.messageId === id)) };

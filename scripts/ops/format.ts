@@ -1,5 +1,6 @@
 /** Text output of the operations tools (`--json` prints the structured results instead). */
 import type { InspectedMessage, MessageSummary, QueueListing, RedriveReport } from './dead-letters';
+import type { RepublishReport, RepublishResult } from './republish';
 
 export function age(seconds: number | null): string {
   if (seconds === null) return 'age ?';
@@ -78,7 +79,12 @@ export function formatInspect(
 export function formatRedrive(report: RedriveReport): string {
   const lines = [`${report.queue.hop} (${report.queue.name})${report.dryRun ? ': dry run' : ''}`];
   for (const r of report.results) {
-    lines.push(`  ${r.messageId}  ${r.kind}  ${r.outcome.toUpperCase()}`, `      ${r.action}`, `      ${r.detail}`);
+    const via = r.fallback ? ' (the stream no longer had the records: their outbox items were republished)' : '';
+    lines.push(
+      `  ${r.messageId}  ${r.kind}  ${r.outcome.toUpperCase()}${via}`,
+      `      ${r.action}`,
+      `      ${r.detail}`,
+    );
   }
   for (const id of report.missing) lines.push(`  ${id}  NOT FOUND in the queue`);
   const count = (o: string) => report.results.filter((r) => r.outcome === o).length;
@@ -87,5 +93,39 @@ export function formatRedrive(report: RedriveReport): string {
       ? 'Nothing to redrive.'
       : `${count('redriven')} redriven, ${count('failed')} failed, ${count('skipped')} skipped${report.dryRun ? `, ${count('planned')} planned` : ''}${report.missing.length ? `, ${report.missing.length} not found` : ''}.`,
   );
+  return lines.join('\n');
+}
+
+export function republishHeader(target: string, where: { table: string; bus: string }, dryRun: boolean): string {
+  return `Republish from the outbox of ${where.table} to ${where.bus} (${target})${dryRun ? ': dry run, nothing published' : ''}`;
+}
+
+/** One line per event; the error on a second line. */
+export function republishLines(results: readonly RepublishResult[]): string {
+  return results
+    .map((r) => {
+      const what = [r.type, r.subject, r.time].filter(Boolean).join('  ');
+      const line = `  ${r.eventId}  ${r.outcome.toUpperCase()}${what ? `  ${what}` : ''}`;
+      return r.error ? `${line}\n      ${clip(r.error.replace(/\s+/g, ' '), 300)}` : line;
+    })
+    .join('\n');
+}
+
+export function republishFooter(report: RepublishReport): string {
+  const c = report.counts;
+  const parts = report.dryRun ? [`${c.planned} to publish`] : [`${c.published} published`, `${c.failed} failed`];
+  if (c.invalid) parts.push(`${c.invalid} invalid (not valid events of the catalog: not published)`);
+  if (c.missing) parts.push(`${c.missing} not found`);
+  const lines: string[] = [];
+  if (report.results.length === 0) {
+    lines.push('from' in report.selection ? 'No outbox event in that window.' : 'Nothing to republish.');
+  }
+  if (report.scanned !== null) lines.push(`${report.scanned} outbox item(s) scanned.`);
+  if (report.unreadable.length) {
+    lines.push(
+      `${report.unreadable.length} outbox item(s) have no readable event time and were left out: ${report.unreadable.slice(0, 20).join(', ')}${report.unreadable.length > 20 ? ', …' : ''}`,
+    );
+  }
+  lines.push(`${parts.join(', ')}.`);
   return lines.join('\n');
 }

@@ -3,17 +3,59 @@
  * returns a short account of what it did or throws: the caller deletes the dead letter only when it returned.
  */
 
+import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
+import { EventBridgePublisher } from '../../functions/platform/adapters/eventbridge-publisher';
+import { SqsPoisonSink } from '../../functions/platform/adapters/sqs-poison-sink';
 import { OUTBOX_PAYLOAD_ATTRIBUTE } from '../../functions/shared/ddb/outbox';
 import { keys } from '../../functions/shared/table/layout';
 import type { StreamBatchInfo } from './dead-letter';
 import type { RedrivePlan } from './redrive-plan';
-import { filterRecords, type LambdaStreamRecord, readBatchRecords, toLambdaRecord } from './stream-replay';
+import {
+  batchWindow,
+  DynamoOutboxSource,
+  fallbackVerdict,
+  type RepublishSummary,
+  republish,
+  tableOfStreamArn,
+  windowText,
+} from './republish';
+import {
+  filterRecords,
+  isRecordsGone,
+  type LambdaStreamRecord,
+  RecordsGoneError,
+  readBatchRecords,
+  recordsGone,
+  toLambdaRecord,
+} from './stream-replay';
 import type { OpsTarget, QueueRef, StreamMappingRef } from './target';
+
+/** What a redrive did; the caller deletes the dead letter only when executePlan returned one. */
+export interface Executed {
+  readonly detail: string;
+  /** Set when a stream batch could no longer be read and its outbox items were republished instead. */
+  readonly fallback?: StreamFallback;
+}
+
+export interface StreamFallback {
+  readonly kind: 'republished-outbox';
+  /** Why the stream could not be used (`TrimmedDataAccessException`, ...). */
+  readonly reason: string;
+  readonly from: string;
+  readonly to: string;
+  readonly table: string;
+  readonly bus: string;
+  /** Outbox items looked at, events found in the window, published, and invalid ones parked in the queue. */
+  readonly scanned: number;
+  readonly found: number;
+  readonly published: number;
+  readonly parked: number;
+}
 
 const batchResponse = z.looseObject({
   batchItemFailures: z.array(z.looseObject({ itemIdentifier: z.string() })).optional(),
@@ -72,17 +114,93 @@ export function mappingFor(
   );
 }
 
-async function replayStream(target: OpsTarget, functionName: string, batch: StreamBatchInfo): Promise<string> {
+/**
+ * The stream no longer has a dead-lettered batch's records (RecordsGoneError): publish again, from the table, every
+ * outbox event whose time lies in the batch's window (its arrival times, widened: BATCH_WINDOW_MARGIN), with the
+ * relay's own code on the relay's bus, parking invalid records in this queue as the relay does. A superset of the
+ * batch (other lanes and shards write in the same seconds): consumers drop the events they already have by id.
+ * Throws (the message is kept) unless every event found was published and the window held at least the batch's count.
+ */
+async function republishBatchWindow(
+  target: OpsTarget,
+  batch: StreamBatchInfo,
+  queue: QueueRef,
+  gone: RecordsGoneError,
+): Promise<Executed> {
+  const window = batchWindow(batch);
+  if (!window) {
+    throw new Error(
+      `${gone.message}, and the on-failure record has no arrival times to find their outbox items by: republish them by time with npm run dlq -- republish --from <ISO> --to <ISO>`,
+    );
+  }
+  const table = tableOfStreamArn(batch.streamArn);
+  if (!table) throw new Error(`${gone.message}, and ${batch.streamArn} names no table to read the outbox from`);
+  let bus: string;
+  let summary: RepublishSummary;
+  try {
+    bus = await target.eventBusName();
+    summary = await republish(
+      {
+        source: new DynamoOutboxSource(target.dynamodb, table),
+        publisher: new EventBridgePublisher(target.events, bus),
+        poisonSink: new SqsPoisonSink(target.sqs, queue.url),
+      },
+      { window },
+    );
+  } catch (error) {
+    // The table could not be read (permissions, throttling): nothing or part of the window went out; say both.
+    throw new Error(`${gone.message}; republishing its outbox items instead failed: ${(error as Error).message}`);
+  }
+  const verdict = fallbackVerdict(summary, batch.batchSize);
+  const what = `the outbox events of ${windowText(window)} from ${table}`;
+  if (!verdict.ok) {
+    throw new Error(`${gone.message}; republished ${summary.counts.published} of ${what}, but ${verdict.reason}`);
+  }
+  const parked = summary.counts.parked ? `, ${summary.counts.parked} invalid record(s) parked in ${queue.name}` : '';
+  return {
+    detail: `${gone.message}: republished ${summary.counts.published} of ${what} to ${bus} instead (${summary.scanned} outbox item(s) scanned${parked})`,
+    fallback: {
+      kind: 'republished-outbox',
+      reason: gone.errorName,
+      from: new Date(window.from).toISOString(),
+      to: new Date(window.to).toISOString(),
+      table,
+      bus,
+      scanned: summary.scanned ?? 0,
+      found: summary.results.length,
+      published: summary.counts.published,
+      parked: summary.counts.parked,
+    },
+  };
+}
+
+/**
+ * Reads a batch's records again, or says they are gone: the service said so (trimmed, shard or stream gone, iterator
+ * expired) or the range came back empty (an empty range is what a trimmed one looks like to a lenient endpoint).
+ */
+async function readOrGone(target: OpsTarget, batch: StreamBatchInfo): Promise<_Record[] | RecordsGoneError> {
+  try {
+    const raw = await readBatchRecords(target.streams, batch);
+    return raw.length > 0 ? raw : recordsGone(batch, 'NoRecords');
+  } catch (error) {
+    if (isRecordsGone(error))
+      return error instanceof RecordsGoneError ? error : recordsGone(batch, (error as Error).name);
+    throw error;
+  }
+}
+
+async function replayStream(
+  target: OpsTarget,
+  functionName: string,
+  batch: StreamBatchInfo,
+  queue: QueueRef,
+): Promise<Executed> {
+  const raw = await readOrGone(target, batch);
+  if (raw instanceof RecordsGoneError) return republishBatchWindow(target, batch, queue, raw);
   const mapping = mappingFor(await target.streamMappings(), functionName, batch.streamArn);
   if (!mapping) {
     // Without the mapping's filter every write in the range would reach the function: refuse rather than guess.
     throw new Error(`no event source mapping of ${functionName} on ${batch.streamArn} (deleted or renamed?)`);
-  }
-  const raw = await readBatchRecords(target.streams, batch);
-  if (raw.length === 0) {
-    throw new Error(
-      `the records ${batch.startSequenceNumber}..${batch.endSequenceNumber} are no longer in the stream (kept 24 hours)`,
-    );
   }
   const records = filterRecords(
     raw.map((r) => toLambdaRecord(r, mapping.eventSourceArn)),
@@ -104,7 +222,7 @@ async function replayStream(target: OpsTarget, functionName: string, batch: Stre
     );
     checkBatchResponse(functionName, response);
   }
-  return `${records.length} record(s) processed by ${functionName} (${raw.length} in the range)`;
+  return { detail: `${records.length} record(s) processed by ${functionName} (${raw.length} in the range)` };
 }
 
 /**
@@ -170,24 +288,27 @@ async function queueUrlOf(target: OpsTarget, queueArn: string): Promise<string> 
   return out.QueueUrl;
 }
 
-export async function executePlan(target: OpsTarget, plan: RedrivePlan, queue: QueueRef): Promise<string> {
+export async function executePlan(target: OpsTarget, plan: RedrivePlan, queue: QueueRef): Promise<Executed> {
+  const done = (detail: string): Executed => ({ detail });
   switch (plan.action) {
     case 'invoke': {
       await invoke(target, plan.functionName, plan.qualifier, plan.invocationType, plan.payload);
-      return plan.invocationType === 'Event'
-        ? `${plan.functionName} invoked asynchronously (accepted; its own retries and on-failure destination apply)`
-        : `${plan.functionName} invoked and succeeded`;
+      return done(
+        plan.invocationType === 'Event'
+          ? `${plan.functionName} invoked asynchronously (accepted; its own retries and on-failure destination apply)`
+          : `${plan.functionName} invoked and succeeded`,
+      );
     }
     case 'send-message': {
       const url = await queueUrlOf(target, plan.queueArn);
       await target.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: plan.body }));
-      return `sent to ${url}`;
+      return done(`sent to ${url}`);
     }
     case 'start-execution': {
       const out = await target.sfn.send(
         new StartExecutionCommand({ stateMachineArn: plan.stateMachineArn, input: plan.input }),
       );
-      return `started ${out.executionArn}`;
+      return done(`started ${out.executionArn}`);
     }
     case 'put-event': {
       const { event } = plan;
@@ -209,12 +330,12 @@ export async function executePlan(target: OpsTarget, plan: RedrivePlan, queue: Q
       if ((out.FailedEntryCount ?? 0) > 0 || failed?.ErrorCode) {
         throw new Error(`PutEvents failed the entry: ${failed?.ErrorCode}: ${failed?.ErrorMessage}`);
       }
-      return `put on ${plan.eventBusArn} as ${failed?.EventId}`;
+      return done(`put on ${plan.eventBusArn} as ${failed?.EventId}`);
     }
     case 'replay-stream':
-      return replayStream(target, plan.functionName, plan.batch);
+      return replayStream(target, plan.functionName, plan.batch, queue);
     case 'replay-outbox-payload':
-      return replayOutboxPayload(target, queue, plan.sequenceNumber, plan.payload);
+      return done(await replayOutboxPayload(target, queue, plan.sequenceNumber, plan.payload));
     case 'skip':
       throw new Error(`not redrivable: ${plan.reason}`);
   }

@@ -9,7 +9,8 @@
  *    ones the mapping's filter keeps, and invoke the mapped function (the relay) with them, synchronously like the
  *    mapping does. Chosen over publishing the outbox payloads with PutEvents from here: the relay validates each
  *    payload, parks poison, checks every PutEvents entry and answers which records still fail, and it knows its
- *    bus; a second publisher here would duplicate all of that.
+ *    bus; a second publisher here would duplicate all of that. When the stream no longer has the records (kept 24 h),
+ *    the executor falls back to republishing the outbox items written in the batch's time window (republish.ts).
  *  - Poison outbox record → not redriven: the relay parked it because the payload is not a valid event of the
  *    catalog, so sending it again fails again. `--force` hands it to the relay once more, for the one case where that
  *    can work: the catalog that rejected it has since been fixed or deployed (a producer wrote a new event version
@@ -17,6 +18,7 @@
  */
 import { validatePayload } from '../../functions/platform/domain/relay';
 import type { DeadLetter, EventBridgeEvent, StreamBatchInfo } from './dead-letter';
+import { batchWindow, windowText } from './republish';
 
 export interface RedriveOptions {
   /** Hand poison outbox records to the relay again. */
@@ -122,8 +124,13 @@ export function describePlan(plan: RedrivePlan): string {
       return `start an execution of ${plan.stateMachineArn}`;
     case 'put-event':
       return `put the event on ${plan.eventBusArn}`;
-    case 'replay-stream':
-      return `re-read ${plan.batch.shardId} ${plan.batch.startSequenceNumber}..${plan.batch.endSequenceNumber} and invoke ${plan.functionName}`;
+    case 'replay-stream': {
+      const window = batchWindow(plan.batch);
+      const fallback = window
+        ? `; if the stream no longer has them, republish the outbox events of ${windowText(window)}`
+        : '';
+      return `re-read ${plan.batch.shardId} ${plan.batch.startSequenceNumber}..${plan.batch.endSequenceNumber} and invoke ${plan.functionName}${fallback}`;
+    }
     case 'replay-outbox-payload':
       return `hand outbox record ${plan.sequenceNumber} to the relay again`;
     case 'skip':

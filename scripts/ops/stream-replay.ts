@@ -3,6 +3,8 @@
  * sequence numbers, so the records are read again from the stream (they stay there 24 hours), turned into the
  * records Lambda hands the function, and filtered with the mapping's own filter (the range also holds every other
  * write to the table in between: without the filter the relay would get items that are not outbox events).
+ * When the stream no longer has them (RecordsGoneError), the redrive republishes their outbox items instead
+ * (redrive-executor.ts, republish.ts).
  */
 import {
   type _Record,
@@ -114,13 +116,49 @@ export async function resolveStreamArn(client: DynamoDBStreamsClient, streamArn:
   }
 }
 
+/**
+ * The errors that mean "the records of this batch cannot be read from the stream any more":
+ *  - `TrimmedDataAccessException`: the sequence number is older than the stream keeps (24 hours);
+ *  - `ResourceNotFoundException`: the shard or the stream itself is gone (a closed shard is deleted when its last
+ *    records are trimmed; a stream disabled or replaced has another ARN);
+ *  - `ExpiredIteratorException`: the shard iterator outlived its 15 minutes mid-read.
+ * The outbox items outlive the stream (OUTBOX_TTL_SECONDS), so a redrive falls back to them on these errors.
+ */
+export const RECORDS_GONE_ERRORS: ReadonlySet<string> = new Set([
+  'TrimmedDataAccessException',
+  'ResourceNotFoundException',
+  'ExpiredIteratorException',
+]);
+
 export class RecordsGoneError extends Error {
   override name = 'RecordsGoneError';
+  constructor(
+    message: string,
+    /** The service error that said so (`TrimmedDataAccessException`, ...), or `NoRecords` when the read found none. */
+    readonly errorName: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Whether an error of the Streams API means the records are gone (see RECORDS_GONE_ERRORS). */
+export function isRecordsGone(error: unknown): boolean {
+  if (error instanceof RecordsGoneError) return true;
+  const name = (error as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' && RECORDS_GONE_ERRORS.has(name);
+}
+
+export function recordsGone(batch: StreamBatchInfo, cause: string): RecordsGoneError {
+  return new RecordsGoneError(
+    `the records ${batch.startSequenceNumber}..${batch.endSequenceNumber} of ${batch.shardId} can no longer be read from the stream (${cause}; stream records are kept 24 hours)`,
+    cause,
+  );
 }
 
 /**
  * Reads the raw records of a batch: from its first sequence number up to its last. Bounded: an open shard answers
  * empty pages at its end (and sometimes before it), so it stops after `maxEmptyPages` empty pages in a row.
+ * Throws RecordsGoneError when the stream no longer has them (trimmed, shard or stream gone, iterator expired).
  */
 export async function readBatchRecords(
   client: DynamoDBStreamsClient,
@@ -128,29 +166,29 @@ export async function readBatchRecords(
   maxEmptyPages = 20,
 ): Promise<_Record[]> {
   const streamArn = await resolveStreamArn(client, batch.streamArn);
-  let iterator: string | undefined;
-  try {
-    const out = await client.send(
+  const send = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      if (isRecordsGone(error)) throw recordsGone(batch, (error as Error).name);
+      throw error;
+    }
+  };
+  const first = await send(() =>
+    client.send(
       new GetShardIteratorCommand({
         StreamArn: streamArn,
         ShardId: batch.shardId,
         ShardIteratorType: 'AT_SEQUENCE_NUMBER',
         SequenceNumber: batch.startSequenceNumber,
       }),
-    );
-    iterator = out.ShardIterator;
-  } catch (error) {
-    const name = (error as Error).name;
-    if (name === 'TrimmedDataAccessException' || name === 'ResourceNotFoundException') {
-      throw new RecordsGoneError(
-        `the records ${batch.startSequenceNumber}..${batch.endSequenceNumber} are no longer in the stream (${name}; stream records are kept 24 hours)`,
-      );
-    }
-    throw error;
-  }
+    ),
+  );
+  let iterator = first.ShardIterator;
   const records: _Record[] = [];
   for (let empty = 0; iterator && empty < maxEmptyPages; ) {
-    const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+    const current = iterator;
+    const out = await send(() => client.send(new GetRecordsCommand({ ShardIterator: current, Limit: 1000 })));
     empty = out.Records?.length ? 0 : empty + 1;
     for (const record of out.Records ?? []) {
       const where = inRange(record.dynamodb?.SequenceNumber, batch);

@@ -1,15 +1,18 @@
 /**
  * Where the operations tools act: the local runtime (`--local [apiUrl]`) or a deployed stage (`--stage <name>`).
- * Both are reached through the same AWS SDK clients, so listing, redriving and reconciling run the same code:
- * locally the clients point at the runtime's service endpoint (SQS, Lambda, Step Functions, EventBridge) and at its
- * DynamoDB endpoint (Streams); on AWS they use the standard credential chain and the region of the environment.
+ * Both are reached through the same AWS SDK clients, so listing, redriving, republishing and reconciling run the same
+ * code: locally the clients point at the runtime's service endpoint (SQS, Lambda, Step Functions, EventBridge) and at
+ * its DynamoDB endpoint (the table, Streams); on AWS they use the standard credential chain and the region of the
+ * environment.
  * Only discovery differs: the runtime's `/_local` endpoints versus CloudFormation and Lambda's mapping list.
  */
 import {
   CloudFormationClient,
   DescribeStacksCommand,
   paginateListStackResources,
+  type StackResourceSummary,
 } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient, paginateListEventSourceMappings } from '@aws-sdk/client-lambda';
@@ -42,6 +45,8 @@ export interface AwsClients {
   readonly sqs: SQSClient;
   readonly lambda: LambdaClient;
   readonly streams: DynamoDBStreamsClient;
+  /** The table itself (`npm run dlq -- republish` reads outbox items with it). */
+  readonly dynamodb: DynamoDBClient;
   readonly sfn: SFNClient;
   readonly events: EventBridgeClient;
 }
@@ -52,6 +57,8 @@ export interface OpsTarget extends AwsClients {
   deadLetterQueues(): Promise<QueueRef[]>;
   streamMappings(): Promise<StreamMappingRef[]>;
   reconcilerFunctionName(): Promise<string>;
+  /** The name of the app's event bus: the one the relay publishes to (its `EVENT_BUS_NAME`). */
+  eventBusName(): Promise<string>;
   close(): void;
 }
 
@@ -99,11 +106,23 @@ function clients(local?: { servicesEndpoint: string; dynamodbEndpoint: string })
     sfn: new SFNClient(services),
     events: new EventBridgeClient(services),
     streams: new DynamoDBStreamsClient(config(local?.dynamodbEndpoint)),
+    dynamodb: new DynamoDBClient(config(local?.dynamodbEndpoint)),
   };
 }
 
 function closeAll(c: AwsClients): void {
-  for (const client of [c.sqs, c.lambda, c.sfn, c.events, c.streams]) client.destroy();
+  for (const client of [c.sqs, c.lambda, c.sfn, c.events, c.streams, c.dynamodb]) client.destroy();
+}
+
+/** The app has one bus besides `default`; anything else is a template this tool does not know. */
+function theBus(names: readonly string[], where: string): string {
+  const custom = names.filter((name) => name !== 'default');
+  if (custom.length !== 1 || !custom[0]) {
+    throw new TargetError(
+      `Expected one event bus (besides default) in ${where}, found ${custom.length ? custom.join(', ') : 'none'}`,
+    );
+  }
+  return custom[0];
 }
 
 // ----- local runtime -----------------------------------------------------------------------------------------
@@ -124,6 +143,7 @@ const resources = z.looseObject({
     }),
   ),
   rules: z.array(z.looseObject({ name: z.string(), targets: z.array(z.looseObject({ arn: z.string() })) })),
+  buses: z.array(z.looseObject({ name: z.string(), arn: z.string() })),
   eventInvokeConfigs: z.array(
     z.looseObject({ functionName: z.string(), onFailureArn: z.string().optional().nullable() }),
   ),
@@ -180,6 +200,13 @@ export async function localTarget(apiUrl: string = DEFAULT_LOCAL_API_URL): Promi
       if (!name) throw new TargetError(`The local runtime at ${base} defines no reconciler schedule rule`);
       return name;
     },
+    async eventBusName() {
+      const r = await getResources();
+      return theBus(
+        r.buses.map((b) => b.name),
+        `the local runtime at ${base}`,
+      );
+    },
     close: () => closeAll(c),
   };
 }
@@ -200,31 +227,44 @@ export async function awsTarget(stage: string): Promise<OpsTarget> {
   const c = clients();
   const cfn = new CloudFormationClient({});
 
-  const loadQueues = async (): Promise<QueueRef[]> => {
-    const out: QueueRef[] = [];
+  const loadStatefulResources = async (): Promise<StackResourceSummary[]> => {
+    const out: StackResourceSummary[] = [];
     try {
       for await (const page of paginateListStackResources({ client: cfn }, { StackName: names.stateful })) {
-        for (const r of page.StackResourceSummaries ?? []) {
-          const hop = hopOf(r.LogicalResourceId ?? '');
-          // The physical id of an AWS::SQS::Queue is its URL.
-          if (r.ResourceType !== 'AWS::SQS::Queue' || !hop || !r.PhysicalResourceId) continue;
-          const url = r.PhysicalResourceId;
-          const attributes = await c.sqs.send(
-            new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
-          );
-          out.push({
-            name: url.split('/').pop() ?? url,
-            url,
-            arn: attributes.Attributes?.QueueArn ?? '',
-            hop,
-            usedBy: [],
-          });
-        }
+        out.push(...(page.StackResourceSummaries ?? []));
       }
     } catch (error) {
       throw new TargetError(
-        `Cannot list the queues of stack ${names.stateful} (${(error as Error).name}: ${(error as Error).message}). Check the stage name, AWS credentials and AWS_REGION.`,
+        `Cannot list the resources of stack ${names.stateful} (${(error as Error).name}: ${(error as Error).message}). Check the stage name, AWS credentials and AWS_REGION.`,
       );
+    }
+    return out;
+  };
+  const statefulResources = once(loadStatefulResources);
+
+  const loadQueues = async (): Promise<QueueRef[]> => {
+    const out: QueueRef[] = [];
+    for (const r of await statefulResources()) {
+      const hop = hopOf(r.LogicalResourceId ?? '');
+      // The physical id of an AWS::SQS::Queue is its URL.
+      if (r.ResourceType !== 'AWS::SQS::Queue' || !hop || !r.PhysicalResourceId) continue;
+      const url = r.PhysicalResourceId;
+      try {
+        const attributes = await c.sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+        );
+        out.push({
+          name: url.split('/').pop() ?? url,
+          url,
+          arn: attributes.Attributes?.QueueArn ?? '',
+          hop,
+          usedBy: [],
+        });
+      } catch (error) {
+        throw new TargetError(
+          `Cannot read queue ${url} of stack ${names.stateful} (${(error as Error).name}: ${(error as Error).message}).`,
+        );
+      }
     }
     return out;
   };
@@ -274,6 +314,13 @@ export async function awsTarget(stage: string): Promise<OpsTarget> {
           `Cannot read the reconciler's name from stack ${names.stateless} (${(error as Error).message}). Check the stage name, AWS credentials and AWS_REGION.`,
         );
       }
+    },
+    async eventBusName() {
+      // The physical id of an AWS::Events::EventBus is its name (what the relay's EVENT_BUS_NAME holds).
+      const buses = (await statefulResources())
+        .filter((r) => r.ResourceType === 'AWS::Events::EventBus' && r.PhysicalResourceId)
+        .map((r) => r.PhysicalResourceId ?? '');
+      return theBus(buses, `stack ${names.stateful}`);
     },
     close: () => {
       closeAll(c);

@@ -2,6 +2,7 @@
  * The redrive loop against mocked SQS and Lambda clients: a message leaves the queue only after its redrive
  * succeeded; failed, skipped, dry-run and unselected messages are made visible again at once.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
@@ -36,9 +37,11 @@ const target: OpsTarget = {
   streams: new DynamoDBStreamsClient({ region: 'us-east-1' }),
   sfn: new SFNClient({ region: 'us-east-1' }),
   events: new EventBridgeClient({ region: 'us-east-1' }),
+  dynamodb: new DynamoDBClient({ region: 'us-east-1' }),
   deadLetterQueues: async () => [QUEUE],
   streamMappings: async () => [],
   reconcilerFunctionName: async () => 'reconciler',
+  eventBusName: async () => 'commerce-test',
   close: () => undefined,
 };
 

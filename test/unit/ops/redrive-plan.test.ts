@@ -69,6 +69,8 @@ describe('planRedrive: back to exactly where it failed', () => {
         streamArn:
           'arn:aws:dynamodb:us-east-1:000000000000:table/Commerce-dev-Stateful-DataTableFDBAD0F2/stream/2026-11-22T05:11:48.204',
         batchSize: 1,
+        approximateArrivalOfFirstRecord: '2026-11-22T05:11:00Z',
+        approximateArrivalOfLastRecord: '2026-11-22T05:11:00Z',
       },
     });
   });
@@ -102,7 +104,7 @@ describe('planRedrive: back to exactly where it failed', () => {
       'invoke Commerce-dev-Stateless-NotificationsOrderNotifier6B28F03C (asynchronously)',
     );
     expect(describePlan(planRedrive(fixture('stream-batch.aws')))).toMatch(
-      /^re-read shardId-\S+ 4965\d+01\.\.4965\d+99 and invoke Commerce-prod-Stateless-PlatformOutboxRelayC81519A0$/,
+      /^re-read shardId-\S+ 4965\d+01\.\.4965\d+99 and invoke Commerce-prod-Stateless-PlatformOutboxRelayC81519A0; if the stream no longer has them, republish the outbox events of 2026-11-20T09:08:40\.000Z\.\.2026-11-20T09:14:41\.000Z$/,
     );
     expect(describePlan(planRedrive(fixture('poison-outbox.local')))).toMatch(/^skip: /);
   });
