@@ -1,7 +1,9 @@
 /**
  * The chaos runs' HTTP client: the public API and the runtime's /_local endpoints. It counts every answer by
  * status, keeps the 5xx ones (a 5xx is a bug, whatever the faults), and tells a connection failure (the runtime
- * was killed) apart from an answer.
+ * was killed) apart from an answer. Two answers are not errors but "later": a 429 (the stage's throttle) and a 503
+ * `TEMPORARILY_UNAVAILABLE` with `Retry-After` (DynamoDB kept throttling or conflicting); both are sent again, the
+ * same request with the same headers (so the same Idempotency-Key: nothing is created twice).
  */
 
 export class ConnectionError extends Error {
@@ -29,10 +31,15 @@ export class ApiClient {
   /** 429 answers that were retried (the stage throttling of the template, which the runtime enforces). */
   throttled = 0;
 
+  /** 503 `TEMPORARILY_UNAVAILABLE` answers with `Retry-After` that were retried, by method and path template. */
+  readonly unavailable = new Map<string, number>();
+
   /**
    * One request, as a well-behaved client of a throttled API sends it: a 429 is retried after an exponential
    * backoff with jitter (up to 8 times), so that reading back a few hundred orders does not trip the stage's
-   * 100 requests/s (burst 200) and read as a missing order.
+   * 100 requests/s (burst 200) and read as a missing order; a 503 with `Retry-After` is retried after that many
+   * seconds (with jitter, up to 8 times). What is still a 429 or a 503 after that is answered (a 503 then counts
+   * as a server error).
    */
   async request<T = Record<string, unknown>>(
     method: string,
@@ -42,21 +49,29 @@ export class ApiClient {
   ): Promise<ApiAnswer<T>> {
     for (let attempt = 0; ; attempt++) {
       const answer = await this.once<T>(method, path, body, headers, attempt < 8);
-      if (answer) return answer;
-      this.throttled += 1;
-      const backoffMs = Math.min(2_000, 50 * 2 ** attempt);
-      await new Promise((resolve) => setTimeout(resolve, backoffMs / 2 + Math.random() * (backoffMs / 2)));
+      if ('status' in answer) return answer;
+      let waitMs: number;
+      if (answer.retryAfterMs === undefined) {
+        this.throttled += 1;
+        const backoffMs = Math.min(2_000, 50 * 2 ** attempt);
+        waitMs = backoffMs / 2 + Math.random() * (backoffMs / 2);
+      } else {
+        const key = `${method} ${pathTemplate(path)}`;
+        this.unavailable.set(key, (this.unavailable.get(key) ?? 0) + 1);
+        waitMs = answer.retryAfterMs * (1 + Math.random() * 0.5);
+      }
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
   }
 
-  /** Sends once; undefined for a 429 that may be retried. */
+  /** Sends once; `{ retryAfterMs }` for a 429 or a retryable 503 that may be sent again. */
   private async once<T>(
     method: string,
     path: string,
     body: unknown,
     headers: Record<string, string>,
-    mayRetryThrottle: boolean,
-  ): Promise<ApiAnswer<T> | undefined> {
+    mayRetry: boolean,
+  ): Promise<ApiAnswer<T> | { retryAfterMs: number | undefined }> {
     let response: Response;
     let text: string;
     try {
@@ -70,7 +85,9 @@ export class ApiClient {
     } catch (error) {
       throw new ConnectionError(`${method} ${path}: ${(error as Error).message}`);
     }
-    if (response.status === 429 && mayRetryThrottle) return undefined;
+    if (response.status === 429 && mayRetry) return { retryAfterMs: undefined };
+    const retryAfterMs = temporarilyUnavailable(response.status, response.headers.get('retry-after'), text);
+    if (retryAfterMs !== undefined && mayRetry && !path.startsWith('/_local')) return { retryAfterMs };
     if (!path.startsWith('/_local')) {
       this.statuses.set(response.status, (this.statuses.get(response.status) ?? 0) + 1);
       if (response.status >= 500) this.serverErrors.push({ method, path, status: response.status, body: text });
@@ -95,6 +112,31 @@ export class ApiClient {
     const answer = await this.request<T>(method, path);
     if (answer.status !== 200) throw new Error(`${method} ${path} answered ${answer.status}`);
     return answer.body;
+  }
+}
+
+/** `/orders/01J.../cancel` -> `/orders/{id}/cancel`: counts per route, not per order. */
+export function pathTemplate(path: string): string {
+  return path
+    .split('?')[0]
+    ?.split('/')
+    .map((part, i) => (i >= 2 && /[0-9]/.test(part) ? '{id}' : part))
+    .join('/') as string;
+}
+
+/**
+ * The wait a 503 asks for: only an answer that says "later" (`TEMPORARILY_UNAVAILABLE` with a `Retry-After` in
+ * seconds) is one; any other 5xx is a server error.
+ */
+export function temporarilyUnavailable(status: number, retryAfter: string | null, text: string): number | undefined {
+  if (status !== 503 || retryAfter === null) return undefined;
+  const seconds = Number(retryAfter);
+  if (!Number.isFinite(seconds) || seconds < 0) return undefined;
+  try {
+    const body = JSON.parse(text) as { error?: { code?: unknown } };
+    return body.error?.code === 'TEMPORARILY_UNAVAILABLE' ? seconds * 1000 : undefined;
+  } catch {
+    return undefined;
   }
 }
 

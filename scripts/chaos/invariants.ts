@@ -5,7 +5,7 @@
  */
 import { isPoisonDetail } from '../../local/faults-config';
 import type { ServerError } from './api';
-import type { DeadLetter, LoggedEvent, Snapshot } from './observe';
+import type { DeadLetter, ExecutionView, LoggedEvent, OrderView, ReservationRow, Snapshot } from './observe';
 import type { OrderOutcome, SkuPlan } from './workload';
 
 export interface Violation {
@@ -92,14 +92,62 @@ function checkOrders(input: CheckInput, v: Violation[]): void {
     } else if (order.status === 'CANCELLED' && !order.reason) {
       v.push({ check: 'final', subject: orderId, message: 'CANCELLED without a reason' });
     }
-    if (outcome.cancel?.state === 'requested' && order.status !== 'CANCELLED') {
+    checkCancellation(outcome, order, v);
+  }
+}
+
+/**
+ * The customer's cancellation, whatever it raced with: a 202 ends the order CANCELLED (for the customer's request,
+ * or for a reason the saga had already decided; only the customer's request may undo an order that was already
+ * CONFIRMED); a 409 `ORDER_ALREADY_CANCELLED` is right only for an order that is CANCELLED; any other answer is
+ * wrong. An order the customer never asked to cancel is never cancelled for CUSTOMER_REQUEST.
+ */
+function checkCancellation(outcome: OrderOutcome, order: OrderView, v: Violation[]): void {
+  const orderId = order.orderId;
+  const cancel = outcome.cancel;
+  if (!cancel) {
+    if (order.status === 'CANCELLED' && order.reason === 'CUSTOMER_REQUEST')
+      v.push({ check: 'cancellation', subject: orderId, message: 'CANCELLED for CUSTOMER_REQUEST, but nobody asked' });
+    return;
+  }
+  if (cancel.state === 'unknown') {
+    v.push({
+      check: 'cancellation',
+      subject: orderId,
+      message: 'the cancellation never got an answer, even sent again',
+    });
+    return;
+  }
+  if (cancel.state === 'requested') {
+    if (order.status !== 'CANCELLED') {
       v.push({
         check: 'cancellation',
         subject: orderId,
         message: `the customer's cancellation (202) left it ${order.status}`,
       });
+    } else if (cancel.orderStatus === 'CONFIRMED' && order.reason !== 'CUSTOMER_REQUEST') {
+      v.push({
+        check: 'cancellation',
+        subject: orderId,
+        message: `cancelled by its customer once CONFIRMED, but ended CANCELLED for ${order.reason}`,
+      });
     }
+    return;
   }
+  if (cancel.status === 409 && cancel.code === 'ORDER_ALREADY_CANCELLED') {
+    if (order.status !== 'CANCELLED')
+      v.push({
+        check: 'cancellation',
+        subject: orderId,
+        message: `the cancellation was refused as already cancelled, but the order is ${order.status}`,
+      });
+    return;
+  }
+  v.push({
+    check: 'cancellation',
+    subject: orderId,
+    message: `the customer's cancellation was refused with ${cancel.status} ${cancel.code ?? JSON.stringify(cancel.body)}`,
+  });
 }
 
 function checkStock(input: CheckInput, v: Violation[]): void {
@@ -322,11 +370,176 @@ function checkPoison(input: CheckInput, v: Violation[]): Set<DeadLetter> {
   return explained;
 }
 
+/** Units per sku of an order's lines. */
+function unitsBySku(order: Pick<OrderView, 'items'>): Map<string, number> {
+  const units = new Map<string, number>();
+  for (const item of order.items) units.set(item.sku, (units.get(item.sku) ?? 0) + item.quantity);
+  return units;
+}
+
+/**
+ * A confirmed order is backed: a live payment (AUTHORIZED/CAPTURED) in our table and at the provider, and the units
+ * it bought (a COMMITTED reservation per line, with the line's quantity). A cancelled order holds and owns nothing
+ * (no HELD or COMMITTED reservation left).
+ */
+function checkBacking(input: CheckInput, v: Violation[]): void {
+  const reservations = new Map<string, ReservationRow[]>();
+  for (const r of input.snapshot.reservations) reservations.set(r.orderId, [...(reservations.get(r.orderId) ?? []), r]);
+  const liveAtProvider = new Set(
+    input.snapshot.ledger.filter((e) => LIVE_PAYMENT.has(e.status)).map((e) => e.reference),
+  );
+  for (const [orderId, order] of input.snapshot.orders) {
+    const held = reservations.get(orderId) ?? [];
+    if (order.status === 'CONFIRMED') {
+      const payments = input.snapshot.payments.get(orderId) ?? [];
+      if (!payments.some((p) => LIVE_PAYMENT.has(p.status)))
+        v.push({
+          check: 'confirmed-backed',
+          subject: orderId,
+          message: `CONFIRMED without a live payment in our table (${payments.map((p) => p.status).join(', ') || 'none'})`,
+        });
+      if (!liveAtProvider.has(orderId))
+        v.push({
+          check: 'confirmed-backed',
+          subject: orderId,
+          message: 'CONFIRMED without a live authorization at the provider',
+        });
+      for (const [sku, quantity] of unitsBySku(order)) {
+        const found = held.filter((r) => r.sku === sku);
+        if (!found.some((r) => r.status === 'COMMITTED' && r.quantity === quantity))
+          v.push({
+            check: 'confirmed-backed',
+            subject: orderId,
+            message: `CONFIRMED, but its line ${sku} x${quantity} has no COMMITTED reservation (${found.map((r) => `${r.status} x${r.quantity}`).join(', ') || 'none'})`,
+          });
+      }
+    } else if (order.status === 'CANCELLED') {
+      for (const r of held.filter((x) => x.status === 'HELD' || x.status === 'COMMITTED'))
+        v.push({
+          check: 'cancelled-holds',
+          subject: orderId,
+          message: `CANCELLED (${order.reason}) but still ${r.status === 'HELD' ? 'holds' : 'owns'} ${r.sku} x${r.quantity}`,
+        });
+    }
+  }
+}
+
+/** Timestamps of different processes of one machine (the functions' and the runtime's clocks): this much apart. */
+export const CLOCK_MARGIN_MS = 1_000;
+/**
+ * A given-back hold whose release is in no saga history (the reconciler's): its `updatedAt` is taken before the
+ * write is sent, so the units may have come back up to this much later (the SDK's and the adapter's retries, bounded
+ * by a function's timeout).
+ */
+export const UNKNOWN_RELEASE_MARGIN_MS = 30_000;
+
+const at = (iso: string | undefined) => (iso === undefined ? Number.NaN : Date.parse(iso));
+const instant = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : ms < 0 ? 'the start' : 'the end');
+
+/** The states of this name in an order's executions. */
+function visits(executions: readonly ExecutionView[] | undefined, state: string) {
+  return (executions ?? []).flatMap((e) => e.states.filter((s) => s.name === state));
+}
+
+/**
+ * When a hold kept its units out of `available`, as a superset: from its `createdAt` (taken before the hold was
+ * written) until it was given back: the end of the ReleaseInventory state that gave it back (the release committed
+ * before that state ended), or, when no saga state did, `updatedAt` plus a generous margin; never for a hold
+ * still HELD or COMMITTED.
+ */
+export function holdInterval(r: ReservationRow, executions: readonly ExecutionView[] | undefined): [number, number] {
+  const start = at(r.createdAt) - CLOCK_MARGIN_MS;
+  if (r.status !== 'RELEASED' && r.status !== 'RETURNED') return [start, Number.POSITIVE_INFINITY];
+  const changed = at(r.updatedAt);
+  if (Number.isNaN(changed)) return [start, Number.POSITIVE_INFINITY];
+  const releasing = visits(executions, 'ReleaseInventory').filter(
+    (s) =>
+      at(s.enteredAt) - CLOCK_MARGIN_MS <= changed &&
+      (s.exitedAt === undefined || changed <= at(s.exitedAt) + CLOCK_MARGIN_MS),
+  );
+  if (releasing.length === 0) return [start, changed + UNKNOWN_RELEASE_MARGIN_MS];
+  const ends = releasing.map((s) => (s.exitedAt === undefined ? Number.POSITIVE_INFINITY : at(s.exitedAt)));
+  return [start, Math.max(...ends) + CLOCK_MARGIN_MS];
+}
+
+/**
+ * When an order's reservation ran, as a superset: its ReserveInventory states (every attempt and retry is inside
+ * them); without a history, from the order's creation to its last change; without those, all the time.
+ */
+export function reservationWindow(
+  order: OrderView,
+  executions: readonly ExecutionView[] | undefined,
+): [number, number] {
+  const reserving = visits(executions, 'ReserveInventory');
+  if (reserving.length > 0 && reserving.every((s) => s.exitedAt !== undefined)) {
+    return [
+      Math.min(...reserving.map((s) => at(s.enteredAt))) - CLOCK_MARGIN_MS,
+      Math.max(...reserving.map((s) => at(s.exitedAt))) + CLOCK_MARGIN_MS,
+    ];
+  }
+  const from = at(order.createdAt);
+  const to = at(order.updatedAt);
+  return [
+    Number.isNaN(from) ? Number.NEGATIVE_INFINITY : from - CLOCK_MARGIN_MS,
+    Number.isNaN(to) ? Number.POSITIVE_INFINITY : to + CLOCK_MARGIN_MS,
+  ];
+}
+
+/**
+ * No order is cancelled OUT_OF_STOCK while its skus had the stock. Only a failed condition on the stock is "out
+ * of stock"; a throttle or a conflict read as one cancels an order that could have been served. Checked against
+ * the inventory's ledger of holds, conservatively: during the failed reservation's window, a sku had at least its
+ * restocked units minus every hold (of any order) that may have been live at any moment of that window. Flagged
+ * only when every line had that much: then no instant of the window was short of any line.
+ */
+function checkOutOfStock(input: CheckInput, v: Violation[]): void {
+  const stockOf = new Map(input.skus.map((s) => [s.sku, s.stock]));
+  const holdsBySku = new Map<string, ReservationRow[]>();
+  for (const r of input.snapshot.reservations) {
+    if (r.tombstone || r.quantity <= 0) continue;
+    holdsBySku.set(r.sku, [...(holdsBySku.get(r.sku) ?? []), r]);
+  }
+  for (const order of input.snapshot.orders.values()) {
+    if (order.status !== 'CANCELLED' || order.reason !== 'OUT_OF_STOCK') continue;
+    const [from, to] = reservationWindow(order, input.snapshot.executions.get(order.orderId));
+    const proof: string[] = [];
+    let everyLineHadStock = true;
+    for (const [sku, quantity] of unitsBySku(order)) {
+      const stock = stockOf.get(sku);
+      if (stock === undefined) {
+        everyLineHadStock = false; // a sku the plan does not know: nothing to judge it by
+        break;
+      }
+      const live = (holdsBySku.get(sku) ?? []).filter((r) => {
+        const [start, end] = holdInterval(r, input.snapshot.executions.get(r.orderId));
+        return start <= to && end >= from;
+      });
+      const heldAtMost = live.reduce((n, r) => n + r.quantity, 0);
+      const availableAtLeast = stock - heldAtMost;
+      if (availableAtLeast < quantity) {
+        everyLineHadStock = false;
+        break;
+      }
+      proof.push(
+        `${sku} had at least ${availableAtLeast} available for ${quantity} (stock ${stock}, at most ${heldAtMost} held by ${live.length} hold(s))`,
+      );
+    }
+    if (everyLineHadStock)
+      v.push({
+        check: 'out-of-stock',
+        subject: order.orderId,
+        message: `CANCELLED OUT_OF_STOCK, but while its reservation ran (${instant(from)} to ${instant(to)}) every sku had the stock: ${proof.join('; ')}`,
+      });
+  }
+}
+
 export function checkInvariants(input: CheckInput): CheckResult {
   const v: Violation[] = [];
   checkOrders(input, v);
   checkStock(input, v);
+  checkOutOfStock(input, v);
   checkPayments(input, v);
+  checkBacking(input, v);
   checkNotifications(input, v);
   checkProjection(input, v);
   const explained = checkPoison(input, v);

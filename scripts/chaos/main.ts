@@ -2,25 +2,28 @@
  * `npm run chaos`: runs the named chaos scenarios (scripts/chaos/scenarios.ts), each against a fresh local runtime,
  * checks the invariants after each, prints a table and `N passed, M failed`, and exits 1 on any violation.
  *
- *   npm run chaos                                        every scenario, 300 orders each
+ *   npm run chaos                                        every scenario, 300 orders each (hot-sku 200)
  *   npm run chaos -- --scenario crash-restart --orders 100 --seed 7
  *   npm run chaos -- --json chaos-results.json
+ *   npm run chaos -- --docs                              and write the results into docs/chaos.md and README.md
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { prepareCloudAssembly } from './cloud-assembly';
-import { formatDetails, formatTable, summaryLine } from './report';
+import { formatDetails, formatTable, summaryLine, writeResultsIntoDocs } from './report';
 import { runScenario, type ScenarioResult } from './run-scenario';
 import { findScenario, SCENARIOS } from './scenarios';
 
 const USAGE = `Usage: npm run chaos -- [options]
 
   --scenario <name>     run this scenario (repeatable; default: all of them)
-  --orders <n>          orders per scenario (default: 300)
+  --orders <n>          orders per scenario (default: 300, or the scenario's own: hot-sku 200)
   --seed <n>            seed of the load and the faults (default: 42)
   --settle <seconds>    deadline for a scenario to settle after its load (default: 240)
   --json <file>         write the results (violations included) to this file
   --keep                keep each scenario's data directory and runtime log
+  --docs                write the table into docs/chaos.md and README.md (their chaos:results and
+                        chaos:readme blocks); only for a run of every scenario with the default orders
   --list                list the scenarios and exit
 
 Scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}
@@ -42,6 +45,7 @@ async function main(): Promise<number> {
       settle: { type: 'string' },
       json: { type: 'string' },
       keep: { type: 'boolean' },
+      docs: { type: 'boolean' },
       list: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -56,7 +60,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const scenarios = (values.scenario ?? SCENARIOS.map((s) => s.name)).map(findScenario);
-  const orders = positiveInt('orders', values.orders, 300);
+  const ordersOption = values.orders === undefined ? undefined : positiveInt('orders', values.orders, 300);
+  const ordersOf = (scenario: (typeof scenarios)[number]) => ordersOption ?? scenario.defaultOrders ?? 300;
+  if (values.docs && (values.scenario !== undefined || ordersOption !== undefined))
+    throw new Error('--docs records a full run: every scenario, default orders (no --scenario, no --orders)');
   const seed = positiveInt('seed', values.seed, 42);
   const settleTimeoutMs = positiveInt('settle', values.settle, 240) * 1000;
   const projectDir = process.cwd();
@@ -67,7 +74,9 @@ async function main(): Promise<number> {
   await prepareCloudAssembly(projectDir);
 
   const results: ScenarioResult[] = [];
+  const startedAt = new Date();
   for (const scenario of scenarios) {
+    const orders = ordersOf(scenario);
     process.stdout.write(`\n== ${scenario.name}: ${scenario.injects}\n`);
     try {
       const result = await runScenario(scenario, {
@@ -102,7 +111,16 @@ async function main(): Promise<number> {
     }
   }
   process.stdout.write(`\n${formatTable(results)}\n\n${summaryLine(results)}\n`);
-  if (values.json) writeFileSync(values.json, `${JSON.stringify({ orders, seed, results }, null, 2)}\n`);
+  if (values.json)
+    writeFileSync(values.json, `${JSON.stringify({ orders: ordersOption ?? 'default', seed, results }, null, 2)}\n`);
+  if (values.docs) {
+    for (const file of writeResultsIntoDocs(projectDir, results, {
+      seed,
+      startedAt,
+      durationMs: Date.now() - startedAt.getTime(),
+    }))
+      process.stdout.write(`wrote the results into ${file}\n`);
+  }
   return results.some((r) => r.violations.length > 0) ? 1 : 0;
 }
 

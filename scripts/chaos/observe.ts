@@ -4,8 +4,9 @@
  *
  * Sources: the public API for orders, payments, stock, the customer's orders and notifications; the runtime's
  * /_local endpoints for executions, dead letters, the event log and metrics; and the table itself (through the
- * runtime's DynamoDB endpoint) for what no API exposes: the simulated provider's ledger (`PSP#`) and the simulated
- * channel's mailbox (`MAILBOX#`).
+ * runtime's DynamoDB endpoint) for what no API exposes: the simulated provider's ledger (`PSP#`), the simulated
+ * channel's mailbox (`MAILBOX#`) and the inventory's ledger of holds (the reservation items of each order); and the
+ * saga history of the orders whose story the checks need (`GET /_local/executions/{name}`).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -24,6 +25,8 @@ export interface OrderView {
   readonly items: { sku: string; quantity: number; unitPriceCents: number }[];
   readonly cancelRequested?: boolean;
   readonly sagaFailure?: unknown;
+  readonly createdAt?: string;
+  readonly updatedAt?: string;
 }
 
 export interface PaymentView {
@@ -66,6 +69,37 @@ export interface MailboxMessage {
   readonly attempts: number;
 }
 
+/**
+ * One item of the inventory's ledger of holds: the units of one sku held for one order (`HELD`), bought
+ * (`COMMITTED`), given back before (`RELEASED`) or after (`RETURNED`) the sale; a tombstone (quantity 0) marks a
+ * line that was never held. `createdAt` is when the hold was taken, `updatedAt` its last change.
+ */
+export interface ReservationRow {
+  readonly orderId: string;
+  readonly sku: string;
+  readonly quantity: number;
+  readonly status: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly tombstone: boolean;
+}
+
+/** One state of a saga execution (`GET /_local/executions/{name}`). */
+export interface StateVisit {
+  readonly name: string;
+  readonly status: string;
+  readonly enteredAt: string;
+  readonly exitedAt?: string;
+}
+
+export interface ExecutionView {
+  readonly name: string;
+  readonly status: string;
+  readonly startDate: string;
+  readonly stopDate: string | null;
+  readonly states: StateVisit[];
+}
+
 export interface DeadLetter {
   readonly queue: string;
   readonly messageId: string;
@@ -91,6 +125,10 @@ export interface Snapshot {
   readonly deadLetters: DeadLetter[];
   readonly events: LoggedEvent[];
   readonly runningExecutions: string[];
+  /** Every reservation item of the table. */
+  readonly reservations: ReservationRow[];
+  /** The saga executions of an order (`<orderId>`, `<orderId>-cancel`), for the orders whose story a check needs. */
+  readonly executions: Map<string, ExecutionView[]>;
 }
 
 interface Resources {
@@ -267,8 +305,18 @@ export class RuntimeObserver {
       customerOrders.set(customerId, await this.pages<CustomerOrderRow>(`/customers/${customerId}/orders`));
       notifications.set(customerId, await this.pages<NotificationRow>(`/customers/${customerId}/notifications`));
     });
-    const { ledger, mailbox } = await this.simulations();
+    const { ledger, mailbox, reservations } = await this.tableItems();
     const { events } = await this.api.local<{ events: LoggedEvent[] }>('/_local/events?limit=100000');
+    // The saga histories the stock checks read: the orders cancelled OUT_OF_STOCK (when their reservation failed)
+    // and the orders whose holds were given back (when the units were available again).
+    const storied = new Set<string>();
+    for (const order of orders.values()) if (order.reason === 'OUT_OF_STOCK') storied.add(order.orderId);
+    for (const r of reservations)
+      if (!r.tombstone && (r.status === 'RELEASED' || r.status === 'RETURNED')) storied.add(r.orderId);
+    const executions = new Map<string, ExecutionView[]>();
+    await mapConcurrent([...storied], 6, async (orderId) => {
+      executions.set(orderId, await this.executionsOf(orderId));
+    });
     return {
       orders,
       payments,
@@ -280,7 +328,26 @@ export class RuntimeObserver {
       deadLetters: await this.deadLetters(),
       events,
       runningExecutions: await this.runningExecutions(),
+      reservations,
+      executions,
     };
+  }
+
+  /** Every execution of an order: its checkout (`<orderId>`) and its cancellation (`<orderId>-cancel`), all runs. */
+  async executionsOf(orderId: string): Promise<ExecutionView[]> {
+    const views: ExecutionView[] = [];
+    for (const name of [orderId, `${orderId}-cancel`]) {
+      const first = await this.api.request<ExecutionView & { others?: string[] }>(
+        'GET',
+        `/_local/executions/${encodeURIComponent(name)}`,
+      );
+      if (first.status === 404) continue;
+      if (first.status !== 200) throw new Error(`GET /_local/executions/${name} answered ${first.status}`);
+      views.push(first.body);
+      for (const arn of first.body.others ?? [])
+        views.push(await this.api.local<ExecutionView>(`/_local/executions/${encodeURIComponent(arn)}`));
+    }
+    return views;
   }
 
   private async pages<T>(path: string): Promise<T[]> {
@@ -296,8 +363,12 @@ export class RuntimeObserver {
     return rows;
   }
 
-  /** The provider's ledger and the channel's mailbox, read from the table (no API exposes them). */
-  private async simulations(): Promise<{ ledger: LedgerEntry[]; mailbox: MailboxMessage[] }> {
+  /** The provider's ledger, the channel's mailbox and the reservations, read from the table (no API exposes them). */
+  private async tableItems(): Promise<{
+    ledger: LedgerEntry[];
+    mailbox: MailboxMessage[];
+    reservations: ReservationRow[];
+  }> {
     const table = await this.tableName();
     const client = DynamoDBDocumentClient.from(
       new DynamoDBClient({
@@ -308,14 +379,21 @@ export class RuntimeObserver {
     );
     const ledger: LedgerEntry[] = [];
     const mailbox: MailboxMessage[] = [];
+    const reservations: ReservationRow[] = [];
     try {
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await client.send(
           new ScanCommand({
             TableName: table,
-            FilterExpression: 'begins_with(pk, :psp) OR begins_with(pk, :mailbox)',
-            ExpressionAttributeValues: { ':psp': 'PSP#', ':mailbox': 'MAILBOX#' },
+            FilterExpression:
+              'begins_with(pk, :psp) OR begins_with(pk, :mailbox) OR (begins_with(pk, :order) AND begins_with(sk, :reservation))',
+            ExpressionAttributeValues: {
+              ':psp': 'PSP#',
+              ':mailbox': 'MAILBOX#',
+              ':order': 'ORDER#',
+              ':reservation': 'RESERVATION#',
+            },
             ExclusiveStartKey: startKey,
           }),
         );
@@ -337,6 +415,16 @@ export class RuntimeObserver {
               deliveries: Number(item.deliveries ?? 0),
               attempts: Number(item.attempts ?? 0),
             });
+          } else if (pk.startsWith('ORDER#')) {
+            reservations.push({
+              orderId: String(item.orderId ?? pk.slice(6)),
+              sku: String(item.sku),
+              quantity: Number(item.quantity ?? 0),
+              status: String(item.status),
+              createdAt: String(item.createdAt),
+              updatedAt: String(item.updatedAt ?? item.createdAt),
+              tombstone: item.tombstone === true,
+            });
           }
         }
         startKey = page.LastEvaluatedKey;
@@ -344,6 +432,6 @@ export class RuntimeObserver {
     } finally {
       client.destroy();
     }
-    return { ledger, mailbox };
+    return { ledger, mailbox, reservations };
   }
 }

@@ -14,7 +14,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FaultsConfigInput, parseFaultsConfig } from '../../local/faults-config';
-import { ApiClient } from './api';
+import { ApiClient, pollUntil } from './api';
 import { checkInvariants, type Violation } from './invariants';
 import { RuntimeObserver } from './observe';
 import { PoisonOutboxWriter } from './poison-outbox';
@@ -86,6 +86,63 @@ export function quietWindowMs(input: FaultsConfigInput): number {
   return 2_500 + Math.max(lambdaHold, deliveryHold);
 }
 
+/**
+ * What the faults did, from the runtime's metrics (counted since its last start): invocations that failed, events
+ * that failed or were retried, and with the partition model, the throttles and the hottest keys.
+ */
+async function faultNotes(api: ApiClient): Promise<string[]> {
+  const metrics = await api.local<{
+    lambdaTotals?: { invocations: number; errors: number; coldStarts: number };
+    events?: Record<string, number>;
+    dynamodb?: { partitions?: PartitionsView };
+  }>('/_local/metrics');
+  const notes: string[] = [];
+  const lambda = metrics.lambdaTotals;
+  const events = metrics.events ?? {};
+  if (lambda)
+    notes.push(
+      `runtime (since its last start): ${lambda.invocations} invocations, ${lambda.errors} failed, ` +
+        `${lambda.coldStarts} cold starts; events put ${events.put ?? 0}, failed ${events.putFailed ?? 0}, ` +
+        `delivery retries ${events.deliveryRetries ?? 0}, dead-lettered ${events.deadLettered ?? 0}`,
+    );
+  const partitions = metrics.dynamodb?.partitions;
+  if (partitions && partitions.keys > 0) {
+    const hottest = partitions.hottestWrites[0];
+    const throttled = partitions.mostThrottled.slice(0, 3);
+    const name = (k: { key: string; index?: string }) => `${k.key}${k.index ? ` (${k.index})` : ''}`;
+    notes.push(
+      `partitions: ${partitions.keys} keys, ${partitions.writeThrottles} write and ${partitions.readThrottles} read ` +
+        `throttles; hottest ${hottest ? `${name(hottest)} ${hottest.writeUnits} WCU, peak ${hottest.peakWriteUnitsPerSecond} WCU/s` : '-'}` +
+        (throttled.length
+          ? `; most throttled: ${throttled.map((k) => `${name(k)} ${k.writeThrottles + k.readThrottles}`).join(', ')}`
+          : ''),
+    );
+  }
+  return notes;
+}
+
+interface PartitionsView {
+  keys: number;
+  writeThrottles: number;
+  readThrottles: number;
+  hottestWrites: { key: string; index?: string; writeUnits: number; peakWriteUnitsPerSecond: number }[];
+  mostThrottled: { key: string; index?: string; writeThrottles: number; readThrottles: number }[];
+}
+
+/** The customers' cancellations: when they met their order, and how they were answered. */
+export function cancellationNote(outcomes: readonly OrderOutcome[]): string | undefined {
+  const cancels = outcomes.flatMap((o) => (o.cancel ? [o.cancel] : []));
+  if (cancels.length === 0) return undefined;
+  const count = (f: (c: (typeof cancels)[number]) => boolean) => cancels.filter(f).length;
+  return (
+    `cancellations: ${cancels.length} sent; 202 ${count((c) => c.state === 'requested')} ` +
+    `(${count((c) => c.orderStatus === 'PENDING')} while PENDING, ${count((c) => c.orderStatus === 'CONFIRMED')} once CONFIRMED), ` +
+    `409 already cancelled ${count((c) => c.code === 'ORDER_ALREADY_CANCELLED')}, ` +
+    `other ${count((c) => c.state === 'refused' && c.code !== 'ORDER_ALREADY_CANCELLED')}, ` +
+    `unanswered ${count((c) => c.state === 'unknown')}`
+  );
+}
+
 export async function runScenario(scenario: Scenario, options: ScenarioOptions): Promise<ScenarioResult> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
@@ -108,7 +165,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
     const api = new ApiClient(runtime.apiUrl);
     const observer = new RuntimeObserver(api, runtime.health);
     const runId = `s${options.seed}`;
-    const plan = planWorkload(options.seed, options.orders, runId);
+    const plan = planWorkload(options.seed, options.orders, runId, scenario.workload);
     await createCatalog(api, plan.skus);
     log(`${scenario.name}: runtime up, ${plan.skus.length} skus, placing ${plan.orders.length} orders`);
 
@@ -151,6 +208,14 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
       if (poisonWriter && index % poisonEvery === poisonEvery - 1) await writePoison(poisonWriter);
     };
 
+    /** Rewrites the fault file and waits until the runtime reloaded it (its next `faults: reloaded` line). */
+    const rewriteFaults = async (next: FaultsConfigInput) => {
+      const reloads = () => runtime.faultLines().filter((line) => line.startsWith('faults: reloaded')).length;
+      const before = reloads();
+      writeJsonAtomically(faultsFile, next);
+      if (!(await pollUntil(async () => (reloads() > before ? true : undefined), Date.now() + 10_000, 100)))
+        throw new Error('the runtime did not reload the fault file within 10 s');
+    };
     const place = (list: OrderOutcome[]) => placeOrders(api, list, { concurrency, beforeEach, cancellations });
     const budgetEnd = started + (options.deadlineMs ?? Number.POSITIVE_INFINITY);
     const settleBy = () => Math.min(Date.now() + options.settleTimeoutMs, budgetEnd);
@@ -160,8 +225,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
       await Promise.all(cancellations);
       const firstHalf = outcomes.slice(0, half).flatMap((o) => (o.orderId ? [o.orderId] : []));
       await observer.settle(firstHalf, settleBy(), quietMs);
-      writeJsonAtomically(faultsFile, { ...faults, outages: [] });
-      await runtime.waitForLine(/faults: reloaded/, 10_000);
+      await rewriteFaults({ ...faults, outages: [] });
       notes.push(`outage: ended after the first ${half} orders were final (fault file rewritten, reloaded)`);
       await place(outcomes.slice(half));
     } else {
@@ -204,6 +268,10 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
         state = await settle();
       }
     };
+    if (scenario.faultsOverBeforeOperator) {
+      await rewriteFaults({ seed: faults.seed });
+      notes.push('faults over: the fault file was rewritten without faults (reloaded) before the operator acted');
+    }
     await redrive('before-reconcile');
 
     // The reconciler, on demand, with a short deadline: what is not final by now will not get there by itself.
@@ -229,6 +297,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
     await redrive('after-reconcile');
     if (state.pending.length > 0) notes.push(`${state.pending.length} order(s) not final at the deadline`);
 
+    notes.push(...(await faultNotes(api)));
     const customers = [...new Set(plan.orders.map((o) => o.customerId))];
     const snapshot = await observer.snapshot(
       acceptedIds,
@@ -254,6 +323,13 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
     const cancelReasons: Record<string, number> = {};
     for (const o of orders)
       if (o.status === 'CANCELLED') cancelReasons[o.reason ?? '?'] = (cancelReasons[o.reason ?? '?'] ?? 0) + 1;
+    const cancelNote = cancellationNote(outcomes);
+    if (cancelNote) notes.push(cancelNote);
+    if (api.unavailable.size > 0)
+      notes.push(
+        `client: ${[...api.unavailable.values()].reduce((a, b) => a + b, 0)} answer(s) 503 TEMPORARILY_UNAVAILABLE ` +
+          `with Retry-After, sent again (${[...api.unavailable].map(([route, n]) => `${route} ${n}`).join(', ')})`,
+      );
     if (violations.length > 0) keep = true;
     // The client's side of the story, next to the runtime's log, for whoever investigates a violation.
     writeFileSync(
@@ -264,6 +340,9 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
           state: o.state,
           orderId: o.orderId,
           attempts: o.attempts,
+          ...(o.plan.cancelAfterMs === undefined
+            ? {}
+            : { cancelPlan: { afterMs: o.plan.cancelAfterMs, onceFinal: o.plan.cancelOnceFinal === true } }),
           cancel: o.cancel,
         })),
         null,

@@ -3,6 +3,7 @@
  * it (a redrive). docs/chaos.md describes each one; `npm run chaos -- --scenario <name>` runs one.
  */
 import type { FaultsConfigInput } from '../../local/faults-config';
+import type { WorkloadOptions } from './workload';
 
 /** Events somebody consumes: a poison copy of one of these reaches a consumer and must end in its DLQ. */
 export const CONSUMED_EVENT_TYPES = ['OrderPlaced', 'OrderConfirmed', 'OrderCancelled', 'OrderCancellationRequested'];
@@ -30,9 +31,109 @@ export interface Scenario {
     readonly why: string;
     readonly when?: 'before-reconcile' | 'after-reconcile';
   }[];
+  /**
+   * The incident ends before the operator acts: once the run settled, the fault file is rewritten without faults
+   * (the runtime reloads it), then the redrives and the reconciler run. @default the faults stay on
+   */
+  readonly faultsOverBeforeOperator?: boolean;
+  /** How the load differs from the default one (one hot sku, more cancellations). */
+  readonly workload?: WorkloadOptions;
+  /** Orders when `--orders` is not given. @default 300 */
+  readonly defaultOrders?: number;
   /** Part of the fast subset that `npm test` runs. */
   readonly ci: boolean;
 }
+
+/** The saga's Task states. */
+export const SAGA_TASK_STATES = [
+  'ReserveInventory',
+  'AuthorizePayment',
+  'ConfirmOrder',
+  'VoidPayment',
+  'ReleaseInventory',
+  'CancelOrder',
+] as const;
+
+/** The functions that consume what the platform publishes: the stream's relay and the event consumers. */
+export const CONSUMER_FUNCTIONS = [
+  'PlatformOutboxRelay',
+  'OrdersSagaStarter',
+  'OrdersCustomerOrdersProjection',
+  'OrdersSagaFailureRecorder',
+  'NotificationsOrderNotifier',
+] as const;
+
+/**
+ * Errors only DynamoDB answers with, on the product's own requests (`function: "*"`: a request signed by a
+ * function; the harness's reads and writes are not), in the shapes the SDK sees on AWS: throttled single-item
+ * writes (which the SDK retries itself first), transactions cancelled for a conflict or a throttle.
+ */
+export const DYNAMODB_FAULTS: NonNullable<FaultsConfigInput['dynamodb']> = [
+  {
+    operations: ['PutItem', 'UpdateItem', 'DeleteItem'],
+    function: '*',
+    probability: 0.05,
+    error: 'ThrottlingException',
+  },
+  {
+    operations: ['PutItem', 'UpdateItem', 'DeleteItem'],
+    function: '*',
+    // 5% of the writes the first rule did not take: 10% of the writes in all.
+    probability: 0.0527,
+    error: 'ProvisionedThroughputExceededException',
+  },
+  {
+    operations: ['TransactWriteItems'],
+    function: '*',
+    probability: 0.02,
+    error: 'TransactionCanceledException',
+    reason: 'TransactionConflict',
+  },
+  {
+    operations: ['TransactWriteItems'],
+    function: '*',
+    probability: 0.01,
+    error: 'TransactionCanceledException',
+    reason: 'ThrottlingError',
+  },
+];
+
+/**
+ * Every saga step and every consumer runs to completion (its writes committed) and then fails anyway: `probability`
+ * of the invocations lose their environment (`Runtime.ExitError`), as many others lose their answer.
+ */
+export function afterCommitFaults(probability: number): NonNullable<FaultsConfigInput['lambda']> {
+  const selectors = [
+    ...SAGA_TASK_STATES.map((state) => ({ state })),
+    ...CONSUMER_FUNCTIONS.map((fn) => ({ function: fn })),
+  ];
+  return selectors.flatMap((selector) => [
+    { ...selector, afterCommit: { probability, mode: 'exit' as const } },
+    // The first rule that fires decides: this one sees only the invocations the first one left.
+    {
+      ...selector,
+      afterCommit: { probability: round(probability / (1 - probability)), mode: 'lost-response' as const },
+    },
+  ]);
+}
+
+const round = (x: number) => Math.round(x * 10_000) / 10_000;
+
+/**
+ * 30% of the orders cancelled by their customer 0-2 s after they were accepted (while their saga runs: a saga takes
+ * longer than that here), and a third of those 0-2 s after the order became final instead (once CONFIRMED, or
+ * already cancelled for another reason), so that every outcome of the race happens on any machine.
+ */
+export const CANCEL_RACING: WorkloadOptions = { cancelRate: 0.3, cancelWithinMs: 2000, cancelOnceFinalShare: 1 / 3 };
+
+/**
+ * The partition model's factor in `hot-sku`: one key gets 7.5 write and 22.5 read units per second. Measured here
+ * (200 orders on one sku, 6 in flight, seed 42, 2 busy cores): unthrottled (`enforce: false`) the sku's key takes
+ * about 670 write units (reserve, confirm and release are transactions: 2 units per item), peaking at 16 per second.
+ * At ×0.01 it was throttled 12 times; at ×0.0075 about 1,500 times (21 orders SYSTEM_ERROR, 138 confirmed); at
+ * ×0.005 about 2,900 times (48 SYSTEM_ERROR, 110 confirmed). ×0.0075 throttles for real and still confirms most.
+ */
+export const HOT_SKU_CAPACITY_SCALE = 0.0075;
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -116,14 +217,11 @@ export const SCENARIOS: readonly Scenario[] = [
     injects: 'every saga Task fails 20% (Lambda.ServiceException) and waits 0-150 ms 30% of the time',
     faults: (seed) => ({
       seed,
-      lambda: [
-        'ReserveInventory',
-        'AuthorizePayment',
-        'ConfirmOrder',
-        'VoidPayment',
-        'ReleaseInventory',
-        'CancelOrder',
-      ].map((state) => ({ state, failure: 0.2, delay: { probability: 0.3, minMs: 0, maxMs: 150 } })),
+      lambda: SAGA_TASK_STATES.map((state) => ({
+        state,
+        failure: 0.2,
+        delay: { probability: 0.3, minMs: 0, maxMs: 150 },
+      })),
     }),
     ci: false,
   },
@@ -134,6 +232,93 @@ export const SCENARIOS: readonly Scenario[] = [
     faults: (seed) => ({ seed }),
     crashAt: 0.5,
     ci: true,
+  },
+  {
+    name: 'ddb-throttling',
+    injects:
+      '10% of the product’s single-item writes throttled (ThrottlingException, ProvisionedThroughputExceeded), ' +
+      '3% of its transactions cancelled (TransactionConflict 2%, ThrottlingError 1%)',
+    faults: (seed) => ({ seed, dynamodb: DYNAMODB_FAULTS }),
+    ci: false,
+  },
+  {
+    name: 'hot-sku',
+    injects:
+      'every order on ONE sku (stocked for 65% of what they ask) under DynamoDB’s per-key capacity model scaled ' +
+      'to 7.5 WCU/s and 22.5 RCU/s per key, transaction conflicts on',
+    faults: (seed) => ({
+      seed,
+      partitions: { capacityScale: HOT_SKU_CAPACITY_SCALE, burstSeconds: 1, enforce: true },
+      transactionConflicts: true,
+    }),
+    workload: { hotSku: { stockShare: 0.65 } },
+    defaultOrders: 200,
+    ci: false,
+  },
+  {
+    name: 'committed-then-failed',
+    injects:
+      'every saga step and every consumer commits, then fails anyway: 10% lose their environment ' +
+      '(Runtime.ExitError), 10% lose their answer',
+    faults: (seed) => ({ seed, lambda: afterCommitFaults(0.1) }),
+    faultsOverBeforeOperator: true,
+    redrive: [
+      {
+        queue: 'DeadLetters',
+        why:
+          'a consumer whose three asynchronous attempts all failed after committing (about 0.8% at 20% per ' +
+          'attempt) left its event in its DLQ: redriven once the faults are over, it must take no second effect',
+      },
+    ],
+    ci: true,
+  },
+  {
+    name: 'cancel-racing',
+    injects:
+      '30% of the orders cancelled by their customer 0-2 s after they were accepted (during the saga) or, for a ' +
+      'third of them, after they became final (once CONFIRMED, or already cancelled)',
+    faults: (seed) => ({ seed }),
+    workload: CANCEL_RACING,
+    ci: true,
+  },
+  {
+    name: 'everything-at-once',
+    injects:
+      'all of the above together (provider, duplicates and reordering, poison, notifier outage, PutEvents, ' +
+      'flaky steps, DynamoDB errors and partitions, commit-then-fail, cancel racing) and a SIGKILL + restart',
+    faults: (seed) => ({
+      seed,
+      provider: { failureRate: 0.1 },
+      streams: { duplicate: 0.5 },
+      events: [{ duplicate: 0.5, delay: { probability: 0.3, minMs: 0, maxMs: 500 } }],
+      putEvents: { failure: 0.1 },
+      poison: { probability: 0.03, detailTypes: CONSUMED_EVENT_TYPES },
+      outages: [{ function: 'NotificationsOrderNotifier', mode: 'failing', fromSeconds: 0, untilSeconds: 20 }],
+      lambda: [
+        ...SAGA_TASK_STATES.map((state) => ({
+          state,
+          failure: 0.05,
+          delay: { probability: 0.2, minMs: 0, maxMs: 150 },
+        })),
+        ...afterCommitFaults(0.05),
+      ],
+      dynamodb: DYNAMODB_FAULTS,
+      partitions: { capacityScale: 0.1, burstSeconds: 1, enforce: true },
+      transactionConflicts: true,
+    }),
+    poisonOutboxRate: 0.03,
+    crashAt: 0.5,
+    workload: CANCEL_RACING,
+    faultsOverBeforeOperator: true,
+    redrive: [
+      {
+        queue: 'DeadLetters',
+        why:
+          'the faults are over: every DLQ is redriven (the notifier outage, consumers that failed three times after ' +
+          'committing); poison fails again and goes back to its DLQ',
+      },
+    ],
+    ci: false,
   },
 ];
 
